@@ -68,9 +68,7 @@ RECORD_COLUMNS = (
     *(c for c in COLUMNS if c not in ("uid", "sources", "source_keys")),
 )
 
-STRING_COLUMNS = tuple(
-    c for c in COLUMNS if c not in ("geometry", "updated_at", *LIST_COLUMNS)
-)
+STRING_COLUMNS = tuple(c for c in COLUMNS if c not in ("geometry", "updated_at", *LIST_COLUMNS))
 
 
 def luhn_valid(digits: str) -> bool:
@@ -96,7 +94,8 @@ def is_valid_siret(value: object) -> bool:
     if not (isinstance(value, str) and len(value) == 14 and value.isdigit()):
         return False
     if value.startswith(LA_POSTE_SIREN):
-        return sum(int(c) for c in value) % 5 == 0
+        # The head office (35600000000048) passes Luhn; the other establishments use the digit sum.
+        return luhn_valid(value) or sum(int(c) for c in value) % 5 == 0
     return luhn_valid(value) and luhn_valid(value[:9])
 
 
@@ -120,9 +119,7 @@ def empty_actors() -> gpd.GeoDataFrame:
 
 def _empty(columns: Iterable[str]) -> gpd.GeoDataFrame:
     data = {c: pd.Series(dtype="object") for c in columns if c != "geometry"}
-    return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries([], crs=CRS_WGS84), crs=CRS_WGS84)[
-        list(columns)
-    ]
+    return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries([], crs=CRS_WGS84), crs=CRS_WGS84)[list(columns)]
 
 
 def as_list(value: object) -> list:
@@ -195,19 +192,29 @@ def problems(gdf: pd.DataFrame, *, columns: Iterable[str] = COLUMNS) -> list[Pro
     bad("siren", gdf["siren"].notna() & ~gdf["siren"].map(is_valid_siren), "SIREN invalide")
     for col in STRING_COLUMNS:
         if col in columns:
-            bad(col, ~gdf[col].map(lambda v: v is None or v is pd.NA or isinstance(v, str) or
-                                   (isinstance(v, float) and np.isnan(v))), "valeur non textuelle")
+            bad(
+                col,
+                ~gdf[col].map(
+                    lambda v: v is None or v is pd.NA or isinstance(v, str) or (isinstance(v, float) and np.isnan(v))
+                ),
+                "valeur non textuelle",
+            )
     geom = gdf.geometry
-    bad("geometry", geom.isna() | geom.is_empty, "localisation manquante")
-    present = geom.notna() & ~geom.is_empty
-    bad("geometry", present & (geom.geom_type != "Point"), "la géométrie doit être un point")
-    pts = present & (geom.geom_type == "Point")
+    located = geom.notna() & ~geom.is_empty
+    if "uid" in columns:  # actors must be located; source records may not be yet
+        bad("geometry", ~located, "localisation manquante")
+    bad("geometry", located & (geom.geom_type != "Point"), "la géométrie doit être un point")
+    pts = located & (geom.geom_type == "Point")
     if pts.any():
         x = geom[pts].x
         y = geom[pts].y
         outside = (x < -180) | (x > 180) | (y < -90) | (y > 90)
         bad("geometry", pts & outside.reindex(gdf.index, fill_value=False), "coordonnées hors limites")
-    bad("geo_precision", ~gdf["geo_precision"].isin(GEO_PRECISIONS), "précision de localisation inconnue")
+    bad(
+        "geo_precision",
+        (located | gdf["geo_precision"].notna()) & ~gdf["geo_precision"].isin(GEO_PRECISIONS),
+        "précision de localisation inconnue",
+    )
     for col in LIST_COLUMNS:
         if col not in columns:
             continue
@@ -217,18 +224,18 @@ def problems(gdf: pd.DataFrame, *, columns: Iterable[str] = COLUMNS) -> list[Pro
             continue
         known = set(taxonomy.codes(col))
         unknown = gdf[col].map(
-            lambda v: isinstance(v, (list, np.ndarray)) and any(c not in known for c in v)
+            lambda v, known=known: isinstance(v, (list, np.ndarray)) and any(c not in known for c in v)
         )
         if unknown.any():
             sample = sorted({c for v in gdf.loc[unknown, col] for c in v if c not in known})[:5]
             bad(col, unknown, f"codes inconnus de la taxonomie: {', '.join(sample)}")
     if "source_keys" in columns:
-        keys = gdf["source_keys"].map(as_list)
+        keys = gdf["source_keys"].map(as_list).reset_index(drop=True)
         bad("source_keys", keys.map(len) == 0, "aucune clé source")
         exploded = keys.explode().dropna()
         dup = exploded[exploded.duplicated(keep=False)]
         if len(dup):
-            rows = sorted({gdf.index.get_loc(i) for i in dup.index})
+            rows = sorted(set(dup.index))
             found.append(Problem("source_keys", "clé source présente dans plusieurs lignes", tuple(rows)))
     return found
 
