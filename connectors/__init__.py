@@ -1,0 +1,42 @@
+"""Source connectors: one module per public source, all registered in :data:`REGISTRY`.
+
+See ``docs/ARCHITECTURE.md`` (section Connectors) and :mod:`connectors.base` for the protocol,
+:mod:`connectors._http` for the HTTP policy.
+"""
+
+from __future__ import annotations
+
+from connectors._http import HttpClient
+from connectors.base import Connector, RetriableError, SnapshotFile, SourceError, read_snapshot
+from connectors.carteco import CartecoConnector
+from connectors.recherche_entreprises import RechercheEntreprisesConnector
+
+#: Every source, keyed by its ``NAME``.
+REGISTRY: dict[str, Connector] = {c.NAME: c for c in (RechercheEntreprisesConnector(), CartecoConnector())}
+
+
+def get(name: str) -> Connector:
+    """The registered connector ``name``.
+
+    Raises
+    ------
+    KeyError
+        With a French message listing the known sources.
+    """
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        msg = f"source inconnue : {name!r} (sources connues : {', '.join(sorted(REGISTRY))})"
+        raise KeyError(msg) from None
+
+
+__all__ = [
+    "REGISTRY",
+    "Connector",
+    "HttpClient",
+    "RetriableError",
+    "SnapshotFile",
+    "SourceError",
+    "get",
+    "read_snapshot",
+]

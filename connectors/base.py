@@ -1,0 +1,243 @@
+"""Connector protocol, snapshot files, errors and helpers shared by every source.
+
+A connector turns one public source into normalised records (``mapping.schema.RECORD_COLUMNS``)
+in three steps that never mix I/O and shaping:
+
+``fetch(http, *, region)``
+    live HTTP through :class:`connectors._http.HttpClient`, yields :class:`SnapshotFile` holding
+    the exact bytes the service returned (one file per request);
+``parse(files)``
+    pure: native payloads -> raw dicts (one per source record);
+``normalize(raw)``
+    pure: raw dicts -> GeoDataFrame with exactly ``RECORD_COLUMNS`` (EPSG:4326).
+
+``snapshot_path(url, params)`` names the file of a request; ``fetch`` and the fake HTTP server of
+the tests both use it, so a recorded snapshot can always be replayed.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from urllib.parse import parse_qsl, urlsplit
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import Point
+
+from mapping import schema
+
+if TYPE_CHECKING:
+    from connectors._http import HttpClient
+
+#: Repository root (``connectors/..``).
+REPO_ROOT = Path(__file__).resolve().parents[1]
+#: Default folder of the committed snapshots, one sub-folder per source.
+SNAPSHOTS_ROOT = REPO_ROOT / "data" / "snapshots"
+#: Bookkeeping file written next to the payloads by refresh/demo; never a payload.
+MANIFEST_NAME = "manifest.json"
+
+
+class SourceError(RuntimeError):
+    """Fatal error of a source: the message is French and names the source.
+
+    Parameters
+    ----------
+    source
+        Registry name of the source (``"carteco"``...).
+    message
+        French explanation, without the source name (it is prefixed).
+    status
+        HTTP status when the error comes from a response.
+    url
+        Request URL with secrets removed (see :func:`connectors._http.redact`).
+    """
+
+    def __init__(self, source: str, message: str, *, status: int | None = None, url: str | None = None):
+        self.source = source
+        self.status = status
+        self.url = url
+        self.detail = message
+        super().__init__(f"{source} : {message}" if source else message)
+
+
+class RetriableError(Exception):
+    """A transient failure (429, 5xx, connection error, timeout): the request may be tried again.
+
+    Raised inside the retry loop of the HTTP client; after the last attempt it becomes a
+    :class:`SourceError`.
+    """
+
+    def __init__(self, message: str, *, status: int | None = None, retry_after: float | None = None):
+        self.status = status
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class SnapshotFile:
+    """One recorded response: ``path`` relative to ``data/snapshots/<source>/`` (POSIX
+    separators), ``content`` the exact bytes the service returned."""
+
+    path: str
+    content: bytes
+
+
+@runtime_checkable
+class Connector(Protocol):
+    """What every entry of ``connectors.REGISTRY`` provides."""
+
+    NAME: str
+    TITLE: str
+    LICENCE: str
+    ATTRIBUTION: str
+    DEFAULT_BASE_URL: str
+    HOMEPAGE: str
+
+    def base_url(self) -> str:
+        """Scheme + host to query (env ``SOURCIER_<NAME>_URL`` or ``DEFAULT_BASE_URL``)."""
+        ...
+
+    def snapshot_path(self, url: str, params: Mapping[str, Any] | None = None) -> str:
+        """Snapshot file path of a request (raises ``ValueError`` for a foreign request)."""
+        ...
+
+    def fetch(self, http: HttpClient, *, region: str) -> Iterator[SnapshotFile]:
+        """Query the live service, yield native payloads."""
+        ...
+
+    def parse(self, files: Iterable[SnapshotFile]) -> Iterator[dict]:
+        """Native payloads -> raw dicts (pure)."""
+        ...
+
+    def normalize(self, raw: Iterable[dict]) -> gpd.GeoDataFrame:
+        """Raw dicts -> records with exactly ``RECORD_COLUMNS``."""
+        ...
+
+
+class BaseConnector:
+    """Shared behaviour of the connectors (subclass it, set the class attributes)."""
+
+    NAME: str = ""
+    TITLE: str = ""
+    LICENCE: str = ""
+    ATTRIBUTION: str = ""
+    DEFAULT_BASE_URL: str = ""
+    HOMEPAGE: str = ""
+
+    def base_url(self) -> str:
+        """Scheme + host to query, see :func:`resolve_base_url`."""
+        return resolve_base_url(self.NAME, self.DEFAULT_BASE_URL)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.NAME!r}>"
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def env_var_name(name: str) -> str:
+    """Name of the environment variable overriding a source's base URL."""
+    return f"SOURCIER_{name.upper()}_URL"
+
+
+def resolve_base_url(name: str, default: str) -> str:
+    """Return the base URL of source ``name``: env ``SOURCIER_<NAME>_URL`` when set, else
+    ``default``; no trailing slash (connectors append their usual paths)."""
+    value = os.environ.get(env_var_name(name), "").strip() or default
+    return value.rstrip("/")
+
+
+def query_params(url: str, params: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """Flatten the query of ``url`` and ``params`` to ``{name: value}`` (strings, last wins)."""
+    out = dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
+    for key, value in (params or {}).items():
+        if isinstance(value, (list, tuple)):
+            value = value[-1] if value else ""
+        out[str(key)] = str(value)
+    return out
+
+
+def snapshot_dir(name: str, root: str | Path | None = None) -> Path:
+    """Folder holding the snapshot of source ``name`` (``<root>/<name>``, root defaults to
+    ``data/snapshots`` of the repository)."""
+    return Path(root if root is not None else SNAPSHOTS_ROOT) / name
+
+
+def read_snapshot(name: str, root: str | Path | None = None) -> list[SnapshotFile]:
+    """Read every payload file of a source's snapshot, sorted by path (``manifest.json`` and
+    hidden files excluded).
+
+    Raises
+    ------
+    SourceError
+        When the folder does not exist.
+    """
+    folder = snapshot_dir(name, root)
+    if not folder.is_dir():
+        msg = f"aucun instantané trouvé dans {folder}"
+        raise SourceError(name, msg)
+    files = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        rel = path.relative_to(folder).as_posix()
+        if rel == MANIFEST_NAME or any(part.startswith(".") for part in rel.split("/")):
+            continue
+        files.append(SnapshotFile(rel, path.read_bytes()))
+    return files
+
+
+def text_or_none(value: object) -> str | None:
+    """Stripped string, or None when empty/missing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def point_or_none(lon: object, lat: object) -> Point | None:
+    """A WGS84 point from numbers or numeric strings; None when missing, invalid or (0, 0)."""
+    try:
+        x, y = float(str(lon).replace(",", ".")), float(str(lat).replace(",", "."))
+    except (TypeError, ValueError):
+        return None
+    if not (math.isfinite(x) and math.isfinite(y)) or not (-180 <= x <= 180 and -90 <= y <= 90):
+        return None
+    if x == 0 and y == 0:
+        return None
+    return Point(x, y)
+
+
+def unique(values: Iterable[str]) -> list[str]:
+    """Deduplicate keeping the first occurrence order."""
+    return list(dict.fromkeys(v for v in values if v))
+
+
+def records_frame(rows: list[dict[str, Any]]) -> gpd.GeoDataFrame:
+    """Build a record table with exactly ``RECORD_COLUMNS`` from dicts.
+
+    Missing keys become None (lists: ``[]``); string columns keep ``object`` dtype with None for
+    missing values; ``updated_at`` is converted to ``datetime64[ns, UTC]``; CRS is EPSG:4326.
+    """
+    if not rows:
+        frame = schema.empty_records()
+        frame["updated_at"] = pd.Series(dtype="datetime64[ns, UTC]")
+        return frame
+    data: dict[str, Any] = {}
+    for col in schema.RECORD_COLUMNS:
+        if col == "geometry":
+            continue
+        if col in schema.LIST_COLUMNS:
+            data[col] = pd.Series([list(r.get(col) or []) for r in rows], dtype=object)
+        elif col == "updated_at":
+            data[col] = pd.to_datetime(pd.Series([r.get(col) for r in rows], dtype=object), utc=True).astype(
+                "datetime64[ns, UTC]"
+            )
+        else:
+            data[col] = pd.Series([r.get(col) for r in rows], dtype=object)
+    geometry = gpd.GeoSeries([r.get("geometry") for r in rows], crs=schema.CRS_WGS84)
+    frame = gpd.GeoDataFrame(data, geometry=geometry, crs=schema.CRS_WGS84)
+    return frame[list(schema.RECORD_COLUMNS)]
