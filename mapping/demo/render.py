@@ -1,0 +1,143 @@
+"""Write every source's view of a demo world, its manifests and the ground truth.
+
+Layout (``docs/ARCHITECTURE.md``), under ``root`` (the repository's ``data/`` folder)::
+
+    snapshots/<source>/...             native payloads, exact bytes a live fetch would store
+    snapshots/<source>/manifest.json   {"source", "fetched_at", "url", "records", "files", ..., "demo": true}
+    demo/ground_truth.csv              source_key,actor_id  (source_key = "<source>:<source_id>")
+
+Renderers are pure: ``render(world, fetched_at=...) -> Rendered``; this module does the I/O.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from mapping.demo import DEFAULT_N_ACTORS, DEFAULT_SEED, world
+
+logger = logging.getLogger(__name__)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DATA_ROOT = REPO_ROOT / "data"
+
+
+@dataclass
+class Rendered:
+    """One source's rendered snapshot."""
+
+    source: str
+    url: str
+    licence: str
+    attribution: str
+    #: ``(path relative to snapshots/<source>/, bytes)``, in writing order.
+    files: list[tuple[str, bytes]] = field(default_factory=list)
+    #: ``(source_id, actor_id)`` of every record rendered (unique source ids).
+    keys: list[tuple[str, str]] = field(default_factory=list)
+
+
+def dumps(payload: object) -> bytes:
+    """Compact UTF-8 JSON, as the services send it (key order as built)."""
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def fetched_at(seed: int) -> datetime:
+    """Fixed "fetch" instant derived from the seed (November 2026, 06:00 UTC), never the clock."""
+    return datetime(2026, 11, 1, 6, 0, tzinfo=UTC) + timedelta(days=seed % 28, minutes=seed % 53)
+
+
+def _renderers() -> dict[str, Callable[..., Rendered]]:
+    from mapping.demo import render_carteco, render_recherche_entreprises
+
+    return {"recherche_entreprises": render_recherche_entreprises.render, "carteco": render_carteco.render}
+
+
+def render_all(world_frame: pd.DataFrame, root: Path) -> dict[str, int]:
+    """Render every source of ``world_frame`` under ``root`` (see the module docstring).
+
+    Each source folder is cleared first. The fetch date and the renderers' random choices derive
+    from ``world_frame.attrs["seed"]`` (0 when absent), so the output is byte-identical for a
+    given world.
+
+    Returns
+    -------
+    dict[str, int]
+        Records rendered per source, plus ``"ground_truth"`` (rows written).
+    """
+    root = Path(root)
+    seed = int(world_frame.attrs.get("seed", 0))
+    when = fetched_at(seed)
+    counts: dict[str, int] = {}
+    truth: list[tuple[str, str]] = []
+    for name, render in _renderers().items():
+        rendered = render(world_frame, seed=seed, fetched_at=when)
+        _write_source(root / "snapshots" / name, rendered, when)
+        counts[name] = len(rendered.keys)
+        truth.extend((f"{name}:{source_id}", actor_id) for source_id, actor_id in rendered.keys)
+        logger.info("demo %s: %d records in %d files", name, len(rendered.keys), len(rendered.files))
+    truth.sort()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(("source_key", "actor_id"))
+    writer.writerows(truth)
+    target = root / "demo" / "ground_truth.csv"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(buffer.getvalue().encode("utf-8"))
+    counts["ground_truth"] = len(truth)
+    return counts
+
+
+def _write_source(folder: Path, rendered: Rendered, when: datetime) -> None:
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    for relative, content in rendered.files:
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    manifest = {
+        "source": rendered.source,
+        "fetched_at": when.isoformat(timespec="seconds"),
+        "url": rendered.url,
+        "records": len(rendered.keys),
+        "files": len(rendered.files),
+        "licence": rendered.licence,
+        "attribution": rendered.attribution,
+        "demo": True,
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def write_demo(
+    *,
+    n_actors: int = DEFAULT_N_ACTORS,
+    seed: int = DEFAULT_SEED,
+    root: Path | None = None,
+    region: str | None = None,
+) -> dict[str, int]:
+    """Generate the demo world and render it under ``root`` (``python -m mapping demo``).
+
+    Parameters
+    ----------
+    n_actors, seed, region
+        Passed to :func:`mapping.demo.world.generate`.
+    root : Path, optional
+        Target ``data/`` folder (default: the repository's).
+
+    Returns
+    -------
+    dict[str, int]
+        ``{"actors": n, <source>: records, ..., "ground_truth": rows}``.
+    """
+    frame = world.generate(n_actors, seed=seed, region=region)
+    counts = render_all(frame, Path(root) if root is not None else DATA_ROOT)
+    return {"actors": len(frame), **counts}
