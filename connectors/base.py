@@ -21,6 +21,7 @@ import math
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from urllib.parse import parse_qsl, urlsplit
@@ -188,6 +189,22 @@ def read_snapshot(name: str, root: str | Path | None = None) -> list[SnapshotFil
             continue
         files.append(SnapshotFile(rel, path.read_bytes()))
     return files
+
+
+def parse_timestamp(text: str) -> pd.Timestamp | None:
+    """ISO 8601 date or date-time (offset kept, naive = UTC) -> UTC Timestamp, None if unreadable.
+
+    ``datetime.fromisoformat`` first: ``pd.to_datetime`` on one string at a time costs ~2 ms
+    (format guessing), which dominated the build.
+    """
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        stamp = pd.to_datetime(text, utc=True, errors="coerce")
+        return None if pd.isna(stamp) else stamp
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return pd.Timestamp(moment).tz_convert("UTC")
 
 
 def text_or_none(value: object) -> str | None:

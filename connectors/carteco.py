@@ -33,6 +33,7 @@ from connectors.base import (
     BaseConnector,
     SnapshotFile,
     SourceError,
+    parse_timestamp,
     point_or_none,
     records_frame,
     text_or_none,
@@ -151,9 +152,7 @@ class CartecoConnector(BaseConnector):
             codes["actor_kinds"].append(kind)
         siret = schema.clean_siret(_custom(element, "siret", "SIRET"))
         street = " ".join(
-            p
-            for p in (text_or_none(address.get("streetNumber")), text_or_none(address.get("streetAddress")))
-            if p
+            p for p in (text_or_none(address.get("streetNumber")), text_or_none(address.get("streetAddress"))) if p
         )
         return {
             "source": self.NAME,
@@ -298,5 +297,4 @@ def parse_date(value: object) -> pd.Timestamp | None:
             return pd.Timestamp(year=year, month=month, day=day, tz="UTC")
         except ValueError:
             return None
-    stamp = pd.to_datetime(text, utc=True, errors="coerce")
-    return None if pd.isna(stamp) else stamp
+    return parse_timestamp(text)

@@ -27,6 +27,7 @@ from connectors.base import (
     BaseConnector,
     SnapshotFile,
     SourceError,
+    parse_timestamp,
     point_or_none,
     query_params,
     records_frame,
@@ -88,9 +89,7 @@ class RechercheEntreprisesConnector(BaseConnector):
     NAME = "recherche_entreprises"
     TITLE = "Annuaire des Entreprises (API Recherche d'entreprises)"
     LICENCE = "Licence Ouverte 2.0 (Etalab)"
-    ATTRIBUTION = (
-        "Annuaire des Entreprises – DINUM, d'après la base SIRENE de l'INSEE et les registres partenaires"
-    )
+    ATTRIBUTION = "Annuaire des Entreprises – DINUM, d'après la base SIRENE de l'INSEE et les registres partenaires"
     DEFAULT_BASE_URL = "https://recherche-entreprises.api.gouv.fr"
     HOMEPAGE = "https://annuaire-entreprises.data.gouv.fr"
     #: Requests per second (429 seen at 5 req/s in the field).
@@ -118,9 +117,7 @@ class RechercheEntreprisesConnector(BaseConnector):
             msg = f"requête étrangère à {self.NAME} : {url}"
             raise ValueError(msg)
         values = query_params(url, params)
-        query = next(
-            (name for name, filt in QUERIES.items() if all(values.get(k) == v for k, v in filt.items())), None
-        )
+        query = next((name for name, filt in QUERIES.items() if all(values.get(k) == v for k, v in filt.items())), None)
         dep = values.get("departement", "")
         page = values.get("page", "1")
         if query is None or not dep or "," in dep or not page.isdigit():
@@ -136,9 +133,7 @@ class RechercheEntreprisesConnector(BaseConnector):
                 base = {**filt, "region": region, "departement": dep, **COMMON_PARAMS}
                 yield from self._pages(http, url, base, label=f"{query}-{dep}")
 
-    def _pages(
-        self, http: HttpClient, url: str, base: dict[str, str], *, label: str
-    ) -> Iterator[SnapshotFile]:
+    def _pages(self, http: HttpClient, url: str, base: dict[str, str], *, label: str) -> Iterator[SnapshotFile]:
         """Page one query until ``page >= total_pages`` or an empty page."""
         page = 1
         while True:
@@ -330,5 +325,4 @@ def _timestamp(value: object) -> pd.Timestamp | None:
     text = text_or_none(value)
     if text is None:
         return None
-    stamp = pd.to_datetime(text, utc=True, errors="coerce")
-    return None if pd.isna(stamp) else stamp
+    return parse_timestamp(text)

@@ -93,7 +93,10 @@ class CommuneIndex:
     """
 
     def __init__(self, communes: pd.DataFrame, aliases: pd.DataFrame | None = None) -> None:
-        records = communes.to_dict("records")
+        columns = list(communes.columns)
+        # DataFrame.to_dict("records") is ~10x slower than zipping plain lists on 35k rows.
+        values = zip(*(communes[c].tolist() for c in columns), strict=True)
+        records = [dict(zip(columns, row, strict=True)) for row in values]
         self.rows: dict[str, dict] = {row["code_insee"]: row for row in records}
         self.by_postcode: dict[str, list[str]] = defaultdict(list)
         self.names: dict[str, set[str]] = defaultdict(set)
@@ -178,11 +181,7 @@ class CommuneIndex:
         if not name:
             return None, ""
         scope = set(postcode_departements(postcode)) | set(departements or ())
-        exact = [
-            code
-            for code in self.by_name.get(name, [])
-            if not scope or self.rows[code]["departement"] in scope
-        ]
+        exact = [code for code in self.by_name.get(name, []) if not scope or self.rows[code]["departement"] in scope]
         if len(exact) == 1:
             return self.rows[exact[0]], "name"
         if len(exact) > 1:
@@ -266,9 +265,7 @@ def communes_for_postcode(postcode: object) -> pd.DataFrame:
     return communes().iloc[positions].reset_index(drop=True)
 
 
-def find_commune(
-    *, code_insee: str | None = None, postcode: object = None, city: str | None = None
-) -> dict | None:
+def find_commune(*, code_insee: str | None = None, postcode: object = None, city: str | None = None) -> dict | None:
     """Find a commune by INSEE code, else postcode (+ city name), else city name within the region.
 
     Returns
@@ -276,9 +273,7 @@ def find_commune(
     dict or None
         The commune row (incl. ``lon``/``lat``), or ``None`` when not found or ambiguous.
     """
-    row, _method = _index().find(
-        code_insee=code_insee, postcode=postcode, city=city, departements=departements()
-    )
+    row, _method = _index().find(code_insee=code_insee, postcode=postcode, city=city, departements=departements())
     return dict(row) if row else None
 
 
@@ -356,9 +351,7 @@ def locate_points(
     xs = np.asarray(lon, dtype=float)
     ys = np.asarray(lat, dtype=float)
     tree, attributes = _commune_tree(region or region_code())
-    out = pd.DataFrame(
-        {column: [None] * len(xs) for column in ("code_insee", "departement", "epci")}, dtype=object
-    )
+    out = pd.DataFrame({column: [None] * len(xs) for column in ("code_insee", "departement", "epci")}, dtype=object)
     if len(xs) == 0:
         return out
     points = shapely.points(xs, ys)

@@ -1,0 +1,88 @@
+"""The offline build on the committed snapshots, the store seam and the CLI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mapping import geography, schema, store
+from mapping.pipeline import build
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("build") / "suppliers.parquet"
+    report = build(output=out)
+    return report, store.read_suppliers(out)
+
+
+def test_build_offline_meets_the_foundation_targets(built):
+    report, actors = built
+    assert len(actors) >= 3000
+    assert len(report.records_per_source) >= 2
+    assert actors["sources"].explode().nunique() >= 2
+    assert actors["departement"].isin(geography.departements()).all()
+    assert actors["siret"].dropna().map(schema.is_valid_siret).all()
+    assert report.outside_region > 0  # the demo world puts some actors just outside the region
+    assert report.multi_source_actors > 0  # and sources overlap
+    schema.validate(actors)
+
+
+def test_every_input_record_lands_in_exactly_one_actor(built):
+    report, actors = built
+    keys = actors["source_keys"].explode()
+    assert keys.is_unique
+    assert len(keys) == report.records - report.outside_region - report.unlocated
+
+
+def test_points_are_inside_the_region_polygons(built):
+    _, actors = built
+    found = geography.locate_points(actors.geometry.x.to_numpy(), actors.geometry.y.to_numpy())
+    inside = found["code_insee"].notna().mean()
+    assert inside > 0.99  # a few points jittered across the border of the region are tolerated
+
+
+def test_load_suppliers_builds_when_missing(tmp_path, monkeypatch):
+    target = tmp_path / "sub" / "suppliers.parquet"
+    monkeypatch.setenv("SOURCIER_BUILD_PATH", str(target))
+    gdf = store.load_suppliers()
+    assert target.exists()
+    assert list(gdf.columns) == list(schema.COLUMNS)
+    assert isinstance(gdf.loc[0, "source_keys"], list)
+
+
+def test_data_status_says_demo():
+    status = store.data_status()
+    assert status["demo"] is True
+    assert {"recherche_entreprises", "carteco"} <= set(status["sources"])
+
+
+def test_cli_build_prints_a_summary(tmp_path):
+    out = tmp_path / "s.parquet"
+    proc = subprocess.run(
+        [sys.executable, "-m", "mapping", "build", "--output", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "acteurs après fusion" in proc.stdout
+    assert out.exists()
+
+
+def test_cli_refresh_rejects_unknown_source():
+    proc = subprocess.run(
+        [sys.executable, "-m", "mapping", "refresh", "--source", "inconnue"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert "Source inconnue" in proc.stderr
