@@ -1,0 +1,8 @@
+"""Sourcier: Streamlit entry point (router only). Run with ``streamlit run app.py``."""
+
+import streamlit as st
+
+from mapping import texts
+
+st.set_page_config(page_title=texts.APP_TITLE, layout="wide")
+st.navigation([st.Page("pages/map.py", title=texts.MAP_PAGE_TITLE, default=True)]).run()

@@ -1,0 +1,89 @@
+"""« Carte des acteurs »: filter the actors by source and kind, see them on a map and in a table."""
+
+from __future__ import annotations
+
+import logging
+
+import geopandas as gpd
+import streamlit as st
+from streamlit_folium import st_folium
+
+import connectors
+from mapping import filters, maps, store, taxonomy, texts
+
+log = logging.getLogger(__name__)
+
+#: Beyond this many actors the map shows the first ones only (the table lists them all).
+MAP_MAX_POINTS = 20_000
+
+
+@st.cache_resource(max_entries=1, show_spinner="Chargement des acteurs…")
+def suppliers(path: str, mtime_ns: int | None) -> gpd.GeoDataFrame:
+    """The actor table, loaded once per built file (never mutate it)."""
+    log.info("Chargement de %s (mtime %s)", path, mtime_ns)
+    return store.load_suppliers()
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def data_status() -> dict:
+    return store.data_status()
+
+
+path = store.build_path()
+try:
+    actors = suppliers(str(path), path.stat().st_mtime_ns if path.exists() else None)
+except Exception as exc:  # shown to the user, then logged with its traceback
+    log.exception("Chargement des acteurs impossible")
+    st.error(texts.LOAD_ERROR.format(error=exc))
+    st.stop()
+status = data_status()
+
+st.title(texts.MAP_PAGE_TITLE)
+st.caption(texts.MAP_PAGE_INTRO)
+if status.get("demo"):
+    st.warning(texts.DEMO_NOTICE, icon=":material/science:")
+
+with st.sidebar:
+    st.header(texts.FILTERS_HEADER)
+    source_counts = filters.count_by(actors, "sources")
+    chosen_sources = st.multiselect(
+        texts.SOURCES_LABEL,
+        options=list(source_counts.index),
+        format_func=lambda name: (
+            f"{getattr(connectors.REGISTRY.get(name), 'TITLE', name)} ({texts.format_count(int(source_counts[name]))})"
+        ),
+        placeholder=texts.FILTERS_PLACEHOLDER,
+        help=texts.SOURCES_HELP,
+        key="sources",
+    )
+    kind_counts = filters.count_by(actors, "actor_kinds")
+    chosen_kinds = st.multiselect(
+        texts.KINDS_LABEL,
+        options=[code for code in taxonomy.codes("actor_kinds") if code in kind_counts.index],
+        format_func=lambda code: (
+            f"{taxonomy.label('actor_kinds', code)} ({texts.format_count(int(kind_counts[code]))})"
+        ),
+        placeholder=texts.FILTERS_PLACEHOLDER,
+        help=texts.KINDS_HELP,
+        key="kinds",
+    )
+
+found = filters.filter_actors(actors, sources=chosen_sources, actor_kinds=chosen_kinds)
+st.subheader(texts.actors_count(len(found)))
+
+if found.empty:
+    st.info(texts.NO_RESULT, icon=":material/search_off:")
+else:
+    if len(found) > MAP_MAX_POINTS:
+        st.caption(
+            texts.MAP_CAPPED.format(shown=texts.format_count(MAP_MAX_POINTS), total=texts.format_count(len(found)))
+        )
+    folium_map = maps.build_map(found, max_points=MAP_MAX_POINTS)
+    st_folium(folium_map, returned_objects=[], height=600, use_container_width=True, key="carte")
+    st.markdown(f"#### {texts.TABLE_HEADER}")
+    st.dataframe(filters.actor_table(found), hide_index=True, height=320)
+
+st.divider()
+st.markdown(f"**{texts.FOOTER_HEADER}**")
+for line in texts.source_lines(status):
+    st.caption(line)

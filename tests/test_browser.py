@@ -1,0 +1,182 @@
+"""End-to-end: the real Streamlit server in headless Debian Chromium (Playwright, no downloaded browser).
+
+Needs ``/usr/bin/chromium`` (``apt-get install chromium``; ``make test`` and ``.ci/run`` install it).
+Without it these tests FAIL, unless ``SOURCIER_SKIP_BROWSER=1`` is set. Run only them with
+``.venv/bin/python -m pytest -m browser``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from mapping import store
+
+pytestmark = pytest.mark.browser
+log = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+FEATURES = ".marker-cluster, path.leaflet-interactive"
+SCREENSHOTS = ROOT / "screenshots"
+XSS_NAME = "<img src=x onerror=window.top.__pwned=1>${window.top.__pwned=2}`</script>\\"
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Path:
+    if not CHROMIUM.exists():
+        if os.environ.get("SOURCIER_SKIP_BROWSER") == "1":
+            pytest.skip("SOURCIER_SKIP_BROWSER=1 : tests navigateur ignorés")
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian chromium (apt-get install -y chromium, as `make test` "
+            "and .ci/run do), or set SOURCIER_SKIP_BROWSER=1 to skip the browser tests explicitly."
+        )
+    return CHROMIUM
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def streamlit_server(log_path: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Run ``streamlit run app.py`` on a free port; yield its URL once healthy."""
+    port = _free_port()
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    with log_path.open("w") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                        if resp.status == 200:
+                            break
+                except OSError:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"Streamlit did not start:\n{log_path.read_text()[-3000:]}")
+                time.sleep(0.3)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+@contextmanager
+def browser_page(chromium: Path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+            page.set_default_timeout(60_000)
+            yield page
+        finally:
+            browser.close()
+
+
+def _watch(page) -> dict[str, list[str]]:
+    seen: dict[str, list[str]] = {"errors": [], "console": [], "failed": [], "requests": []}
+    page.on("pageerror", lambda exc: seen["errors"].append(str(exc)))
+    page.on("console", lambda msg: seen["console"].append(f"{msg.type}: {msg.text}"))
+    page.on("requestfailed", lambda req: seen["failed"].append(req.url))
+    page.on("request", lambda req: seen["requests"].append(req.url))
+    return seen
+
+
+def test_map_page_in_chromium(chromium, tmp_path):
+    store.load_suppliers()  # build data/build/ before the server, outside the page timeouts
+    with streamlit_server(tmp_path / "streamlit.log") as url, browser_page(chromium) as page:
+        seen = _watch(page)
+        start = time.monotonic()
+        page.goto(url)
+        frame = page.frame_locator(MAP_FRAME)
+        frame.locator(FEATURES).first.wait_for(state="visible", timeout=60_000)
+        first_features = time.monotonic() - start
+        log.info("first map features after %.1f s", first_features)
+        count = page.get_by_text(re.compile(r"^\d[\d\u202f]* acteurs?$")).first
+        assert count.is_visible()
+        assert page.get_by_text("Données de démonstration").first.is_visible()
+        assert frame.locator(".sourcier-legend").is_visible()
+        page.wait_for_timeout(1500)  # let clusters settle before the screenshot
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "carte.png"), full_page=True)
+    vendored = [u for u in seen["requests"] if "/app/static/vendor/" in u]
+    assert len(vendored) >= 5, seen["requests"]
+    assert not [u for u in seen["failed"] if "127.0.0.1" in u], seen["failed"]
+    assert not seen["errors"], seen["errors"]
+    scripts = [u for u in seen["requests"] if u.endswith((".js", ".css"))]
+    assert all(u.startswith(url) for u in scripts), scripts
+    print(f"\nfirst map features: {first_features:.1f} s")
+
+
+def test_untrusted_names_do_not_run_in_the_browser(chromium, tmp_path, actors_factory):
+    gdf = actors_factory(30)
+    gdf["name"] = [XSS_NAME] * len(gdf)
+    path = store.write_suppliers(gdf, tmp_path / "xss.parquet")
+    env = {"SOURCIER_BUILD_PATH": str(path)}
+    with streamlit_server(tmp_path / "streamlit.log", env) as url, browser_page(chromium) as page:
+        seen = _watch(page)
+        page.goto(url)
+        frame_el = page.locator(MAP_FRAME)
+        frame_el.wait_for()
+        frame = page.frame_locator(MAP_FRAME)
+        frame.locator(FEATURES).first.wait_for(state="visible")
+        # Open one marker's popup (zooming through its clusters), as a user click would.
+        inner = frame_el.element_handle().content_frame()
+        opened = inner.evaluate(
+            """() => new Promise((resolve) => {
+                let cluster = null;
+                map_div.eachLayer((layer) => { if (layer.zoomToShowLayer) { cluster = cluster || layer; } });
+                if (!cluster) { resolve("no cluster"); return; }
+                const marker = cluster.getLayers()[0];
+                map_div.setView(marker.getLatLng(), 17, {animate: false});
+                const started = Date.now();
+                const poll = setInterval(() => {
+                    if (marker._map) { clearInterval(poll); marker.openPopup(); resolve("opened"); }
+                    else if (Date.now() - started > 20000) { clearInterval(poll); resolve("timeout"); }
+                }, 100);
+            })"""
+        )
+        assert opened == "opened"
+        popup = frame.locator(".leaflet-popup-content")
+        popup.wait_for(state="visible")
+        assert XSS_NAME in popup.inner_text()  # shown as text
+        assert popup.locator("img").count() == 0
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "popup.png"))
+        assert page.evaluate("() => window.__pwned") is None
+        assert inner.evaluate("() => window.top.__pwned") is None
+    assert not seen["errors"], seen["errors"]

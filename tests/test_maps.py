@@ -1,0 +1,233 @@
+"""mapping.maps (folium map: escaping, vendored assets, data) and mapping.filters."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+from jinja2.utils import htmlsafe_json_dumps
+
+from mapping import filters, texts
+from mapping.maps import build_map, escape_series, escape_text
+
+ROOT = Path(__file__).resolve().parents[1]
+XSS = "<img src=x onerror=alert(1)>${window.__pwned=1}`</script><script>alert(2)</script>\\"
+CDN_MARKERS = ("cdn.", "jsdelivr", "code.jquery", "cdnjs", "unpkg", "netdna", "bootstrapcdn", "d3js.org")
+
+
+def render(m) -> str:
+    return m.get_root().render()
+
+
+def cluster_data(page: str) -> list[list]:
+    """The FastMarkerCluster data array of a rendered map."""
+    match = re.search(r"var data = (\[.*?\]);\n", page, re.DOTALL)
+    assert match, "no FastMarkerCluster data in the page"
+    return json.loads(match.group(1))
+
+
+def legend_html(page: str) -> str:
+    match = re.search(r"div\.innerHTML = (\".*?\");", page)
+    assert match, "no legend in the page"
+    return json.loads(match.group(1))
+
+
+# --- escape_text -------------------------------------------------------------------------------------
+
+
+def test_escape_text_neutralises_html_and_template_literals():
+    out = escape_text(XSS)
+    for raw in ("<", ">", "`", "$", "\\"):
+        assert raw not in out
+    assert html.unescape(out) == XSS
+    assert escape_text('L\'Atelier & "Cie"') == "L&#x27;Atelier &amp; &quot;Cie&quot;"
+
+
+@pytest.mark.parametrize("missing", [None, float("nan")])
+def test_escape_text_of_missing_value_is_empty(missing):
+    assert escape_text(missing) == ""
+
+
+def test_escape_series_matches_escape_text():
+    import pandas as pd
+
+    values = pd.Series([XSS, "Éco & Co", None])
+    assert escape_series(values).tolist() == [escape_text(XSS), escape_text("Éco & Co"), ""]
+
+
+# --- build_map ---------------------------------------------------------------------------------------
+
+
+def test_untrusted_text_only_appears_escaped(actors):
+    actors.loc[0, "name"] = XSS
+    actors.loc[1, "address"] = XSS
+    actors.loc[2, "website"] = "javascript:alert(document.cookie)"
+    actors.loc[3, "email"] = "x@y.fr'><script>alert(3)</script>"
+    page = render(build_map(actors, tiles=None))
+    assert "<img src=x" not in page
+    assert "${window" not in page
+    assert "alert(2)" not in page.replace(htmlsafe_json_dumps(escape_text(XSS)), "")
+    assert "javascript:" not in page
+    assert "alert(3)" not in page
+    # The name travels JSON-encoded (jinja's htmlsafe tojson) *after* HTML escaping.
+    assert str(htmlsafe_json_dumps(escape_text(XSS))) in page
+    rows = cluster_data(page)
+    assert rows[0][3] == escape_text(XSS)
+    assert rows[2][11] == "" and rows[3][10] == ""
+    # Only our own scripts: the XSS text never opens or closes a <script>.
+    assert len(re.findall(r"<script\b", page)) == page.count("</script>")
+
+
+def test_no_cdn_url_and_vendored_assets_exist(actors):
+    m = build_map(actors, tiles=None)
+    page = render(m)
+    for marker in CDN_MARKERS:
+        assert marker not in page, marker
+    urls = re.findall(r'(?:src|href)="(/app/static/vendor/[^"]+)"', page)
+    assert {u.rsplit("/", 1)[1] for u in urls} == {
+        "leaflet.js",
+        "leaflet.css",
+        "leaflet.markercluster.js",
+        "MarkerCluster.css",
+        "MarkerCluster.Default.css",
+    }
+    for url in urls:  # each URL is a committed file of static/vendor/
+        assert (ROOT / "static" / url.removeprefix("/app/static/")).is_file(), url
+
+
+def test_no_cdn_url_with_default_tiles(actors):
+    page = render(build_map(actors))
+    assert "tile.openstreetmap.org" in page
+    for marker in CDN_MARKERS:
+        assert marker not in page, marker
+
+
+def test_asset_base_is_configurable(actors):
+    page = render(build_map(actors, tiles=None, asset_base="/sourcier/app/static/vendor/"))
+    assert '"/sourcier/app/static/vendor/leaflet/leaflet.js"' in page
+
+
+def test_map_options_bounds_and_points(actors):
+    m = build_map(actors, tiles=None)
+    assert m.options["maxZoom"] == 18
+    page = render(m)
+    rows = cluster_data(page)
+    assert len(rows) == len(actors)
+    minx, miny, maxx, maxy = actors.total_bounds
+    assert f"[[{miny}, {minx}], [{maxy}, {maxx}]]" in page.replace("\n", "")
+    assert "L.AwesomeMarkers" not in page
+    assert "fitBounds" in page
+
+
+def test_legend_lists_present_kind_groups(actors_factory):
+    gdf = actors_factory(8)  # one actor of each profile
+    page = render(build_map(gdf, tiles=None))
+    assert "sourcier-legend" in page
+    legend = legend_html(page)
+    for label in (texts.LEGEND_TITLE, "Insertion par l'activité économique", "Producteurs agricoles"):
+        assert escape_text(label) in legend, label
+    only_aci = build_map(gdf[gdf["actor_kinds"].map(lambda k: k == ["aci"])], tiles=None)
+    assert "Producteurs agricoles" not in legend_html(render(only_aci))
+
+
+def test_popup_data_uses_taxonomy_and_source_titles(actors):
+    page = render(build_map(actors, tiles=None))
+    assert "Atelier et chantier d" in page  # actor_kinds label of "aci"
+    assert "Annuaire des Entreprises" in page  # source TITLE
+    row = cluster_data(page)[0]
+    assert row[8] == f"{actors.loc[0, 'postcode']} {actors.loc[0, 'city']}"
+    assert row[13] is None
+
+
+def test_distance_column_is_carried(actors):
+    actors["distance_km"] = [i / 3 for i in range(len(actors))]
+    rows = cluster_data(render(build_map(actors, tiles=None)))
+    assert rows[4][13] == 1.3
+
+
+def test_search_circle_and_max_points(actors):
+    m = build_map(actors, tiles=None, center=(47.9025, 1.9093), radius_km=10, max_points=5)
+    page = render(m)
+    assert "L.circle(" in page and '"radius": 10000,' in page
+    assert len(cluster_data(page)) == 5
+    assert escape_text(texts.SEARCH_CENTER) in page
+
+
+def test_outlines_toggle(actors):
+    assert "L.geoJson" in render(build_map(actors, tiles=None))
+    assert "L.geoJson" not in render(build_map(actors, tiles=None, outlines=False))
+
+
+def test_empty_table_gives_a_map_of_the_region(actors):
+    page = render(build_map(actors.iloc[0:0], tiles=None))
+    assert "var data" not in page
+    assert "fitBounds" in page
+
+
+def test_reprojects_to_wgs84(actors):
+    rows = cluster_data(render(build_map(actors.to_crs(2154), tiles=None)))
+    assert rows[0][0] == pytest.approx(actors.geometry.iloc[0].y, abs=1e-5)
+
+
+def test_twenty_thousand_points_stay_light(actors_factory):
+    gdf = actors_factory(20_000)
+    start = time.perf_counter()
+    page = render(build_map(gdf, tiles=None, outlines=False))
+    elapsed = time.perf_counter() - start
+    assert len(cluster_data(page)) == 20_000
+    assert len(page) / 20_000 < 300, "bytes per point"
+    assert elapsed < 10, f"build + render took {elapsed:.1f} s"
+
+
+# --- filters -----------------------------------------------------------------------------------------
+# (kept here while the brief lists no tests/test_filters.py)
+
+
+def test_filter_or_within_and_across(actors):
+    aci = filters.filter_actors(actors, actor_kinds=["aci"])
+    assert len(aci) == 5 and all("aci" in k for k in aci["actor_kinds"])
+    either = filters.filter_actors(actors, actor_kinds=["aci", "esat"])
+    assert len(either) == 10
+    both = filters.filter_actors(actors, actor_kinds=["aci", "esat"], sources=["carteco"])
+    assert len(both) == 5  # aci rows are even (recherche_entreprises), esat rows odd (carteco)
+    assert all(s == ["carteco"] for s in both["sources"])
+    assert len(filters.filter_actors(actors, sources=["inconnue"])) == 0
+
+
+def test_filter_without_criteria_returns_a_copy(actors):
+    out = filters.filter_actors(actors, sources=[], actor_kinds=None)
+    assert len(out) == len(actors) and out is not actors
+
+
+def test_filter_ignores_index_and_accepts_arrays(actors):
+    import numpy as np
+
+    shuffled = actors.sample(frac=1, random_state=1).set_index("uid")
+    shuffled["actor_kinds"] = shuffled["actor_kinds"].map(np.array)
+    out = filters.filter_actors(shuffled, actor_kinds=["producteur"])
+    assert sorted(out.index) == sorted(actors.loc[actors.index % 8 == 4, "uid"])
+
+
+def test_count_by(actors):
+    kinds = filters.count_by(actors, "actor_kinds")
+    assert kinds["entreprise"] == 10 and kinds["aci"] == 5
+    assert filters.count_by(actors, "sources").to_dict() == {"recherche_entreprises": 20, "carteco": 20}
+    assert filters.count_by(actors, "departement")["18"] == 8
+
+
+def test_actor_table(actors):
+    table = filters.actor_table(actors)
+    assert list(table.columns) == ["Nom", "Types", "Commune", "Département"]
+    assert table.iloc[0]["Types"] == "Atelier et chantier d'insertion (ACI)"
+    assert table.iloc[0]["Département"] == "Loiret (45)"
+
+
+def test_french_counts():
+    assert texts.actors_count(0) == "0 acteur"
+    assert texts.actors_count(1) == "1 acteur"
+    assert texts.actors_count(12345) == "12\u202f345 acteurs"
+    assert texts.format_km(3.456) == "3,5 km"
