@@ -44,9 +44,7 @@ HOST_RATES: dict[str, float] = {"recherche-entreprises.api.gouv.fr": 2.0}
 #: Characters of a response body quoted in an error message.
 BODY_EXCERPT = 200
 
-_SECRET_PARAM_RE = re.compile(
-    r"(?i)\b(token|access_token|api_key|apikey|key|password|secret|authorization)=([^&#\s]*)"
-)
+_SECRET_PARAM_RE = re.compile(r"(?i)\b(token|access_token|api_key|apikey|key|password|secret|authorization)=([^&#\s]*)")
 _BEARER_RE = re.compile(r"(?i)\b(bearer|token|basic)\s+[A-Za-z0-9._~+/=-]{8,}")
 
 
@@ -268,11 +266,7 @@ class HttpClient:
                 last = exc
             else:
                 if notify:
-                    notify(
-                        RequestEvent(
-                            source, shown, attempt, response.status_code, len(response.content), None
-                        )
-                    )
+                    notify(RequestEvent(source, shown, attempt, response.status_code, len(response.content), None))
                 return response
             if attempt == self.max_attempts:
                 break
