@@ -1,0 +1,105 @@
+"""Benchmark: latency of SupplierIndex.search at 10k and 1M actors (p50 / p95 / max per query type).
+
+Usage: ``python benchmarks/bench_search.py [--sizes 10000 1000000] [--queries 200] [--seed 7]``.
+Actors come from the demo world (placed over the region's communes, weighted by population, see
+``benchmarks/_synthetic.py``). Query points are the region's lycées; codes are drawn at random.
+Prints figures only (the targets of issue 6: p95 ≤ 5 ms at 10k, ≤ 20 ms at 1M for filters + radius).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks import _synthetic
+from mapping import geography, taxonomy
+from mapping.search import SupplierIndex, tokenize
+
+logger = logging.getLogger("bench_search")
+
+
+def _typo(word: str, rng: np.random.Generator) -> str:
+    """Drop or swap one inner letter (``ressourcerie`` -> ``resourcerie`` / ``ressoucrerie``)."""
+    i = int(rng.integers(1, len(word) - 2))
+    if rng.random() < 0.5:
+        return word[:i] + word[i + 1 :]
+    return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+
+
+def query_makers(gdf, rng: np.random.Generator) -> dict[str, Callable[[], dict]]:
+    """Generators of typical searches, by query type."""
+    lycees = geography.lycees()
+    points = list(zip(lycees["lon"], lycees["lat"], strict=True))
+    families = taxonomy.codes("purchase_families")
+    wastes = taxonomy.codes("waste_types")
+    kinds = ["esat", "ea", "aci", "association", "scop", "producteur"]
+    deps = geography.departements()
+    words = sorted({w for name in gdf["name"].iloc[:20000] for w in tokenize(name) if len(w) >= 7 and w.isalpha()})
+
+    def pick(values: list) -> object:
+        return values[int(rng.integers(len(values)))]
+
+    return {
+        "filters only (family + kind)": lambda: {"purchase_families": [pick(families)], "actor_kinds": [pick(kinds)]},
+        "family + 20 km + distance sort": lambda: {
+            "purchase_families": [pick(families)],
+            "near": pick(points),
+            "radius_km": 20,
+        },
+        "family + 20 km, limit 50": lambda: {
+            "purchase_families": [pick(families)],
+            "near": pick(points),
+            "radius_km": 20,
+            "limit": 50,
+        },
+        "waste type + département": lambda: {"waste_types": [pick(wastes)], "departements": [pick(deps)]},
+        "text with a typo": lambda: {"text": _typo(pick(words), rng)},
+    }
+
+
+def run(size: int, n_queries: int, seed: int) -> None:
+    start = time.perf_counter()
+    gdf = _synthetic.actors(size, seed=seed)
+    made = time.perf_counter() - start
+    start = time.perf_counter()
+    index = SupplierIndex(gdf)
+    built = time.perf_counter() - start
+    print(f"\n{size:,} actors — synthetic table {made:.1f} s, index build {built:.2f} s")
+    print(f"{'query':<32} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'median rows':>12}")
+    rng = np.random.default_rng(seed)
+    for label, make in query_makers(gdf, rng).items():
+        queries = [make() for _ in range(n_queries)]
+        for query in queries[:5]:  # warm-up (first rapidfuzz call, caches)
+            index.search(**query)
+        times, sizes = [], []
+        for query in queries:
+            t0 = time.perf_counter()
+            found = index.search(**query)
+            times.append((time.perf_counter() - t0) * 1000)
+            sizes.append(len(found))
+        p50, p95 = np.percentile(times, [50, 95])
+        print(f"{label:<32} {p50:8.2f} {p95:8.2f} {max(times):8.2f} {statistics.median(sizes):12,.0f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 1_000_000])
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    for size in args.sizes:
+        run(size, args.queries, args.seed)
+
+
+if __name__ == "__main__":
+    main()

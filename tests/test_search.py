@@ -1,0 +1,272 @@
+"""Tests of mapping.search: every criterion alone and combined, text, radius against brute force."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from pyproj import Geod
+from shapely.geometry import Point
+
+from mapping import taxonomy
+from mapping.filters import contains_any
+from mapping.search import SupplierIndex, search, tokenize
+
+GEOD = Geod(ellps="GRS80")
+EARTH_RADIUS_KM = 6371.0088
+#: Haversine (sphere) differs from the ellipsoid by up to ~0.3 % at 47° N (east-west): membership may
+#: differ inside this relative band around the radius.
+HAVERSINE_BAND = 0.004
+#: The index's corrected Lambert-93 distance agrees with the geodesic to well under a metre.
+GEODESIC_BAND_M = 1.0
+
+
+def haversine_km(lon1: float, lat1: float, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dlat, dlon = p2 - p1, np.radians(lon2 - lon1)
+    a = np.sin(dlat / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlon / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
+
+
+@pytest.fixture
+def table(actors_factory) -> gpd.GeoDataFrame:
+    gdf = actors_factory(40)
+    epcis = ["244500468", "243700754", None, "200033181"]
+    gdf["epci"] = [epcis[i % 4] for i in range(len(gdf))]
+    gdf.loc[3, "labels"] = ["ab", "c_du_centre"]
+    gdf.loc[4, "labels"] = ["c_du_centre"]
+    return gdf
+
+
+@pytest.fixture
+def index(table) -> SupplierIndex:
+    return SupplierIndex(table)
+
+
+LIST_CASES = [
+    ("purchase_families", ["espaces_verts"]),
+    ("purchase_families", ["blanchisserie", "impression"]),
+    ("waste_types", ["deee"]),
+    ("waste_types", ["textiles", "encombrants"]),
+    ("product_types", ["legumes"]),
+    ("actor_kinds", ["esat", "ea"]),
+    ("labels", ["c_du_centre"]),
+    ("sources", ["carteco"]),
+]
+
+
+@pytest.mark.parametrize(("column", "codes"), LIST_CASES)
+def test_each_list_criterion_alone(index, table, column, codes):
+    found = index.search(**{column: codes})
+    expected = table[contains_any(table[column], codes)]
+    assert list(found.index) == list(expected.index)  # table order when there is no point
+    assert len(found) > 0
+
+
+@pytest.mark.parametrize(
+    ("criterion", "column", "values"),
+    [
+        ("departements", "departement", ["37", "45"]),
+        ("epcis", "epci", ["244500468"]),
+        ("communes", "code_insee", ["37261"]),
+    ],
+)
+def test_each_area_criterion_alone(index, table, criterion, column, values):
+    found = index.search(**{criterion: values})
+    assert list(found.index) == list(table.index[table[column].isin(values)])
+
+
+def test_reserved_contracts_come_from_actor_kinds(index, table):
+    found = index.search(reserved_contracts="L2113-13")  # SIAE
+    expected = table["actor_kinds"].map(lambda ks: "L2113-13" in taxonomy.reserved_contracts(ks))
+    assert list(found.index) == list(table.index[expected])
+    handicap = index.search(reserved_contracts=["L2113-12"])
+    assert all({"esat", "ea"} & set(kinds) for kinds in handicap["actor_kinds"])
+
+
+def test_criteria_combine_with_and_values_with_or(index, table):
+    found = index.search(purchase_families=["espaces_verts", "impression"], departements=["45", "37", "18"])
+    expected = contains_any(table["purchase_families"], ["espaces_verts", "impression"]) & table["departement"].isin(
+        ["45", "37", "18"]
+    )
+    assert list(found.index) == list(table.index[expected])
+    assert index.search(actor_kinds="esat", waste_types="deee").empty  # no ESAT collects DEEE here
+
+
+def test_labels_accepted_and_siae_alias(index):
+    by_label = index.search(purchase_families="Espaces verts")
+    assert list(by_label.index) == list(index.search(purchase_families="espaces_verts").index)
+    siae = index.search(actor_kinds="siae")
+    assert len(siae) and all(set(k) & taxonomy.SIAE_KINDS for k in siae["actor_kinds"])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"purchase_families": ["xyz"]}, "Famille d'achat inconnue : xyz"),
+        ({"waste_types": "plutonium"}, "Type de déchet inconnu : plutonium"),
+        ({"actor_kinds": ["sarl"]}, "Type de structure inconnu : sarl"),
+        ({"labels": ["bio"]}, "Label inconnu : bio"),
+        ({"reserved_contracts": ["L9999"]}, "Marché réservé inconnu : L9999"),
+        ({"sources": ["pagesjaunes"]}, "Source inconnue : pagesjaunes"),
+        ({"departements": ["99"]}, "Département inconnu : 99"),
+        ({"communes": ["99999"]}, "Commune inconnue"),
+        ({"radius_km": 5}, "point de départ"),
+        ({"near": (1.9, 47.9), "radius_km": -1}, "strictement positif"),
+        ({"near": (200, 47.9)}, "Coordonnées hors limites"),
+        ({"limit": -1}, "entier positif"),
+    ],
+)
+def test_bad_criteria_give_french_errors(index, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        index.search(**kwargs)
+
+
+def test_index_does_not_mutate_input_and_results_are_copies(table):
+    before = table.copy()
+    index = SupplierIndex(table)
+    found = index.search(departements="45", near=(1.9093, 47.9025))
+    found.loc[found.index[0], "name"] = "modifié"
+    pd.testing.assert_frame_equal(table, before)
+    assert "distance_km" not in table.columns
+
+
+def test_module_level_search_matches_index(index, table):
+    kwargs = {"purchase_families": "dechets", "near": (1.9093, 47.9025), "radius_km": 150}
+    pd.testing.assert_frame_equal(search(table, **kwargs), index.search(**kwargs))
+
+
+def test_a_code_listed_twice_gives_one_row(actors_factory):
+    gdf = actors_factory(4)
+    gdf.at[0, "waste_types"] = ["deee", "deee"]
+    assert list(search(gdf, waste_types="deee").index) == [0]
+
+
+def test_no_criterion_returns_the_whole_table_in_order(index, table):
+    assert list(index.search().index) == list(table.index)
+    assert list(index.search(limit=3).index) == list(table.index[:3])
+    assert index.search(limit=0).empty
+
+
+# ----------------------------------------------------------------------------- text
+
+
+@pytest.fixture
+def named(actors_factory) -> SupplierIndex:
+    names = [
+        "La Ressourcerie du Berry",
+        "ESAT Les Ateliers de Tours",
+        "Jardins de Cocagne Blésois",
+        "Biodéchets Services Orléans",
+        "Œuvre Sociale Sainte-Thérèse",
+        "Atelier Vélo Solidaire",
+    ]
+    descriptions = [
+        None,
+        "Blanchisserie et espaces verts",
+        "Maraîchage bio d'insertion",
+        None,
+        None,
+        "Collecte de biodéchets",
+    ]
+    return SupplierIndex(actors_factory(6, name=names, description=descriptions))
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("ressourcerie", "La Ressourcerie du Berry"),
+        ("ressoucerie", "La Ressourcerie du Berry"),  # one letter missing
+        ("RESOURCERIE berry", "La Ressourcerie du Berry"),
+        ("biodechets orleans", "Biodéchets Services Orléans"),  # accents
+        ("biodéchet", "Biodéchets Services Orléans"),  # prefix; description hits rank after the name
+        ("oeuvre sainte therese", "Œuvre Sociale Sainte-Thérèse"),
+        ("atelier tours", "ESAT Les Ateliers de Tours"),
+        ("maraichage", "Jardins de Cocagne Blésois"),  # description
+    ],
+)
+def test_text_tolerates_typos_and_accents(named, query, first):
+    found = named.search(text=query)
+    assert found["name"].iloc[0] == first
+
+
+def test_text_matches_siret_and_siren(named):
+    row = named.search(text="velo").iloc[0]
+    assert list(named.search(text=row["siret"])["siret"]) == [row["siret"]]
+    assert list(named.search(text=f"{row['siren'][:3]} {row['siren'][3:6]} {row['siren'][6:]}")["siren"]) == []
+    assert row["siren"] in set(named.search(text=row["siren"])["siren"])
+
+
+def test_text_requires_every_word_when_possible(named):
+    assert list(named.search(text="ateliers tours")["name"]) == ["ESAT Les Ateliers de Tours"]
+    assert named.search(text="zzzzqqq").empty
+    assert len(named.search(text=" - ")) == 6  # nothing searchable: no text filter
+
+
+def test_text_with_near_sorts_by_distance(named):
+    found = named.search(text="biodechets", near=(1.9093, 47.9025))
+    assert list(found["distance_km"]) == sorted(found["distance_km"])
+    assert set(found["name"]) == {"Biodéchets Services Orléans", "Atelier Vélo Solidaire"}
+
+
+def test_tokenize():
+    assert tokenize("L'Œuvre des Biodéchets, ÉTÉ-2024") == ["oeuvre", "biodechets", "ete", "2024"]
+
+
+# ----------------------------------------------------------------------------- radius vs brute force
+
+
+@pytest.fixture(scope="module")
+def random_table() -> gpd.GeoDataFrame:
+    from tests.conftest import make_actors
+
+    rng = np.random.default_rng(42)
+    n = 3000
+    lon = rng.uniform(0.0, 3.2, n)
+    lat = rng.uniform(46.3, 48.9, n)
+    gdf = make_actors(n, seed=1)
+    gdf["geometry"] = [Point(x, y) for x, y in zip(lon, lat, strict=True)]
+    gdf.loc[5, "geometry"] = None  # an unlocated row is never found by distance
+    return gdf
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_radius_matches_brute_force_geodesic_and_haversine(random_table, seed):
+    rng = np.random.default_rng(seed)
+    index = SupplierIndex(random_table)
+    located = random_table.geometry.notna()
+    lon = random_table.geometry[located].x.to_numpy()
+    lat = random_table.geometry[located].y.to_numpy()
+    labels = random_table.index[located]
+    for _ in range(10):
+        q = (float(rng.uniform(0.2, 3.0)), float(rng.uniform(46.5, 48.7)))
+        radius = float(rng.choice([1.0, 5.0, 12.5, 20.0, 50.0]))
+        found = index.search(near=q, radius_km=radius)
+        _az, _baz, metres = GEOD.inv(np.full(len(lon), q[0]), np.full(len(lon), q[1]), lon, lat)
+        truth = metres / 1000.0
+        inside = set(labels[truth <= radius - GEODESIC_BAND_M / 1000])
+        maybe = set(labels[truth <= radius + GEODESIC_BAND_M / 1000])
+        got = set(found.index)
+        assert inside <= got <= maybe
+        by_label = pd.Series(truth, index=labels)
+        assert np.allclose(found["distance_km"], by_label[found.index], atol=GEODESIC_BAND_M / 1000, rtol=0)
+        assert np.all(np.diff(found["distance_km"].to_numpy()) >= 0)
+        assert np.all(np.diff(by_label[found.index].to_numpy()) >= -GEODESIC_BAND_M / 1000)
+        hav = pd.Series(haversine_km(q[0], q[1], lon, lat), index=labels)
+        assert set(hav.index[hav <= radius * (1 - HAVERSINE_BAND)]) <= got
+        assert got <= set(hav.index[hav <= radius * (1 + HAVERSINE_BAND)])
+        assert np.all(np.diff(hav[found.index].to_numpy()) >= -radius * HAVERSINE_BAND)
+
+
+def test_near_without_radius_sorts_everything_and_limit_applies_after_sorting(random_table):
+    index = SupplierIndex(random_table)
+    q = (1.9093, 47.9025)
+    everything = index.search(near=q)
+    assert len(everything) == len(random_table) - 1  # the unlocated row has no distance
+    assert np.all(np.diff(everything["distance_km"].to_numpy()) >= 0)
+    top = index.search(near=q, limit=25)
+    assert list(top.index) == list(everything.index[:25])
+    within = index.search(near=q, radius_km=30, limit=10, purchase_families="dechets")
+    full = index.search(near=q, radius_km=30, purchase_families="dechets")
+    assert list(within.index) == list(full.index[:10])
