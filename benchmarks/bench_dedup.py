@@ -1,0 +1,211 @@
+"""Benchmark of geocoding-free build + deduplication at 10k, 100k and 1M records, and splink as peer.
+
+Each measurement runs in a fresh subprocess so that its peak RSS is its own::
+
+    .venv/bin/python benchmarks/bench_dedup.py                       # 10k, 100k, 1M + splink on 100k
+    .venv/bin/python benchmarks/bench_dedup.py --sizes 10000 --no-splink
+
+Records come from :func:`mapping.demo.records.source_records` (about 1.58 records per actor);
+"build" = demo world + records + offline location; "dedup" = :func:`mapping.dedup.deduplicate`
+(blocking, comparison, scoring, clustering, survivorship and explanations). F1 is pairwise
+against the generator's truth. Splink (DuckDB backend) gets the same records, normalised by our
+:func:`mapping.dedup.compare.prepare` (timed with it), comparable blocking rules and comparisons.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+RECORDS_PER_ACTOR = 1.58
+logger = logging.getLogger("bench_dedup")
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _records(n_records: int, seed: int):
+    from mapping.demo.records import source_records
+    from mapping.demo.world import generate
+    from mapping.locate import locate
+
+    start = time.perf_counter()
+    world = generate(round(n_records / RECORDS_PER_ACTOR), seed=seed)
+    records, truth = source_records(world, seed=seed + 1)
+    del world
+    records = locate(records)
+    return records, truth, time.perf_counter() - start
+
+
+def run_ours(n_records: int, seed: int) -> dict:
+    """Build and dedup ``n_records`` records; figures as a dict."""
+    from mapping.dedup import deduplicate
+    from scripts.dedup_quality import pairwise_scores
+
+    records, truth, build_s = _records(n_records, seed)
+    start = time.perf_counter()
+    actors = deduplicate(records)
+    dedup_s = time.perf_counter() - start
+    keys = actors["source_keys"].explode()
+    scores = pairwise_scores(truth, pd_series(keys))
+    return {
+        "engine": "sourcier",
+        "records": len(records),
+        "actors": len(actors),
+        "build_s": round(build_s, 2),
+        "dedup_s": round(dedup_s, 2),
+        "peak_rss_mb": round(_peak_rss_mb()),
+        **scores,
+    }
+
+
+def pd_series(exploded):
+    import pandas as pd
+
+    return pd.Series(exploded.index.to_numpy(), index=pd.Index(exploded.to_numpy(), name="source_key"))
+
+
+def run_splink(n_records: int, seed: int) -> dict:
+    """Deduplicate the same records with splink (DuckDB backend)."""
+    import numpy as np
+    import pandas as pd
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    from mapping.dedup.compare import prepare
+    from scripts.dedup_quality import pairwise_scores
+
+    records, truth, build_s = _records(n_records, seed)
+    start = time.perf_counter()
+    p = prepare(records)
+    geom = records.geometry
+    has = (geom.notna() & ~geom.is_empty).to_numpy()
+    df = pd.DataFrame(
+        {
+            "unique_id": np.arange(len(p)),
+            "key": p["key"],
+            "name": p["name"],
+            "token1": p["token1"],
+            "token2": p["token2"],
+            "address": p["address"],
+            "siret": p["siret"],
+            "siren": p["siren"],
+            "phone": p["phone"],
+            "domain": p["domain"],
+            "commune": p["commune"],
+            "lat": np.where(has, geom.y.where(has), np.nan),
+            "lon": np.where(has, geom.x.where(has), np.nan),
+        }
+    )
+    for column in ("name", "token1", "token2", "address", "siret", "siren", "phone", "domain", "commune"):
+        df[column] = df[column].replace("", None)
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        blocking_rules_to_generate_predictions=[
+            block_on("siret"),
+            block_on("phone"),
+            block_on("domain"),
+            block_on("commune", "token1"),
+            block_on("commune", "token2"),
+            block_on("commune", "address"),
+        ],
+        comparisons=[
+            cl.JaroWinklerAtThresholds("name", [0.97, 0.9, 0.8]),
+            cl.JaroWinklerAtThresholds("address", [0.95, 0.85]),
+            cl.ExactMatch("siret"),
+            cl.ExactMatch("siren"),
+            cl.ExactMatch("phone"),
+            cl.ExactMatch("domain"),
+            cl.ExactMatch("commune"),
+            cl.DistanceInKMAtThresholds("lat", "lon", [0.1, 0.3, 1.0, 5.0]),
+        ],
+        retain_intermediate_calculation_columns=False,
+    )
+    db = DuckDBAPI()
+    linker = Linker(db.register(df), settings)
+    linker.training.estimate_probability_two_random_records_match([block_on("siret")], recall=0.6)
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e6)
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("commune", "token1"))
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("siret"))
+    predictions = linker.inference.predict(threshold_match_probability=0.5)
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, 0.9).as_pandas_dataframe()
+    splink_s = time.perf_counter() - start
+    predicted = pd.Series(
+        clusters["cluster_id"].to_numpy(), index=pd.Index(df["key"].to_numpy()[clusters["unique_id"]])
+    )
+    scores = pairwise_scores(truth, predicted)
+    return {
+        "engine": "splink",
+        "records": len(records),
+        "actors": int(predicted.nunique()),
+        "build_s": round(build_s, 2),
+        "dedup_s": round(splink_s, 2),
+        "peak_rss_mb": round(_peak_rss_mb()),
+        **scores,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print one line per measurement."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--splink-size", type=int, default=100_000)
+    parser.add_argument("--no-splink", action="store_true")
+    parser.add_argument("--seed", type=int, default=20261129)
+    parser.add_argument("--one", choices=("ours", "splink"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    if args.one:
+        run = run_ours if args.one == "ours" else run_splink
+        sys.stdout.write(json.dumps(run(args.sizes[0], args.seed)) + "\n")
+        return 0
+    jobs = [("ours", n) for n in args.sizes]
+    if not args.no_splink:
+        jobs.append(("splink", args.splink_size))
+    results = []
+    header = (
+        f"{'engine':<9}{'records':>9}{'actors':>9}{'build s':>9}{'dedup s':>9}{'RSS MB':>8}"
+        f"{'prec.':>8}{'recall':>8}{'F1':>8}"
+    )
+    sys.stdout.write(header + "\n")
+    for engine, n in jobs:
+        cmd = [sys.executable, __file__, "--one", engine, "--sizes", str(n), "--seed", str(args.seed)]
+        done = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=ROOT)
+        if done.returncode:
+            sys.stdout.write(f"{engine} {n}: échec\n{done.stderr[-2000:]}\n")
+            continue
+        r = json.loads(done.stdout.strip().splitlines()[-1])
+        results.append(r)
+        sys.stdout.write(
+            f"{r['engine']:<9}{r['records']:>9}{r['actors']:>9}{r['build_s']:>9.1f}{r['dedup_s']:>9.1f}"
+            f"{r['peak_rss_mb']:>8}{r['precision']:>8.4f}{r['recall']:>8.4f}{r['f1']:>8.4f}\n"
+        )
+        sys.stdout.flush()
+    ours = {r["records"] // 1000: r for r in results if r["engine"] == "sourcier"}
+    peer = next((r for r in results if r["engine"] == "splink"), None)
+    big = [r for r in results if r["engine"] == "sourcier"]
+    if len(big) >= 2:
+        sys.stdout.write(f"time(largest)/time(previous) = {big[-1]['dedup_s'] / big[-2]['dedup_s']:.1f}\n")
+    if peer:
+        mine = next((r for r in results if r["engine"] == "sourcier" and r["records"] == peer["records"]), None)
+        if mine:
+            sys.stdout.write(
+                f"sourcier/splink time = {mine['dedup_s'] / peer['dedup_s']:.2f}; "
+                f"F1 {mine['f1']:.4f} vs {peer['f1']:.4f}\n"
+            )
+    del ours
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

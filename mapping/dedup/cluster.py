@@ -1,0 +1,64 @@
+"""Clustering: group matched pairs into actors without ever joining two different SIRENs.
+
+Pairs above the threshold are taken from the strongest to the weakest (Kruskal-like); a pair
+whose two clusters already hold different SIRENs is refused, so that a cluster never chains two
+such records through a third. The accepted pairs are the cluster's "reasons" (its spanning tree).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def constrained_clusters(
+    n: int, i: np.ndarray, j: np.ndarray, scores: np.ndarray, sirens: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cluster ``n`` records from scored pairs.
+
+    Parameters
+    ----------
+    n : int
+        Number of records.
+    i, j : numpy.ndarray
+        Matched pairs (positions).
+    scores : numpy.ndarray
+        Their match weights (strongest first wins).
+    sirens : numpy.ndarray
+        SIREN of each record (``""`` when unknown), object array.
+
+    Returns
+    -------
+    tuple[numpy.ndarray, numpy.ndarray]
+        ``(labels, accepted)``: a cluster label per record (``0..k-1``, in order of first record)
+        and the boolean mask of the pairs used to build the clusters.
+    """
+    parent = list(range(n))
+    siren_of: dict[int, str] = {r: s for r, s in enumerate(sirens.tolist()) if s}
+    order = np.argsort(-scores, kind="stable")
+    accepted = np.zeros(len(i), dtype=bool)
+    ii, jj = i.tolist(), j.tolist()
+
+    def find(x: int) -> int:
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    for k in order.tolist():
+        a, b = find(ii[k]), find(jj[k])
+        if a == b:
+            continue
+        sa, sb = siren_of.get(a), siren_of.get(b)
+        if sa and sb and sa != sb:
+            continue
+        if a > b:
+            a, b = b, a
+        parent[b] = a
+        if sb and not sa:
+            siren_of[a] = sb
+        accepted[k] = True
+    roots = np.fromiter((find(x) for x in range(n)), dtype=np.int64, count=n)
+    _, labels = np.unique(roots, return_inverse=True)
+    return labels.astype(np.int64), accepted

@@ -1,0 +1,137 @@
+"""Survivorship: one actor row per cluster, each field from the most trusted source for it.
+
+Trust orders are declared in ``data/reference/survivorship.json`` (read by
+:func:`mapping.merge.survivorship`). Scalar fields take the first non-empty value in the field's
+order (ties: smallest source key); the location (point + ``geo_precision``) travels as one field;
+taxonomy lists are unioned; ``sources`` and ``source_keys`` keep every input; ``updated_at`` is
+the latest; ``merge_explanation`` says in French why the records were merged.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from mapping.merge import SCALAR_COLUMNS, make_uid, survivorship
+from mapping.schema import CODE_LIST_COLUMNS, COLUMNS, CRS_WGS84, as_list
+
+EXPLANATION_COLUMN = "merge_explanation"
+
+
+def _rank(sources: np.ndarray, field: str) -> np.ndarray:
+    rules = survivorship()
+    order = rules.get(field, rules["default"])
+    ranks = {name: i for i, name in enumerate(order)}
+    return pd.Series(sources).map(ranks).fillna(len(order)).to_numpy(dtype=np.int64)
+
+
+def _filled(values: pd.Series) -> np.ndarray:
+    mask = values.notna().to_numpy().copy()
+    if values.dtype == object:
+        mask &= (values.astype("string").str.strip() != "").fillna(False).to_numpy(dtype=bool)
+    return mask
+
+
+def _first_by_group(group: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Among positions (already sorted by group then preference) where ``mask``, the first of each group."""
+    pos = np.flatnonzero(mask)
+    g = group[pos]
+    first = np.ones(len(pos), dtype=bool)
+    first[1:] = g[1:] != g[:-1]
+    return g[first], pos[first]
+
+
+def survive(records: pd.DataFrame, labels: np.ndarray, explanations: pd.Series | None = None) -> gpd.GeoDataFrame:
+    """Merge ``records`` (``schema.RECORD_COLUMNS``, aligned with ``labels``) into actors.
+
+    Parameters
+    ----------
+    records : GeoDataFrame
+        Records with every ``schema.RECORD_COLUMNS`` column.
+    labels : numpy.ndarray
+        Cluster label of each record (``0..k-1``).
+    explanations : pandas.Series, optional
+        French explanation per cluster label (index = label).
+
+    Returns
+    -------
+    GeoDataFrame
+        One row per cluster (in label order): ``schema.COLUMNS`` + ``merge_explanation``.
+    """
+    k = int(labels.max()) + 1 if len(labels) else 0
+    rec = records.reset_index(drop=True)
+    sources = rec["source"].astype(str).to_numpy(dtype=object)
+    keys = (rec["source"].astype(str) + ":" + rec["source_id"].astype(str)).to_numpy(dtype=object)
+    key_rank = pd.factorize(keys, sort=True)[0]
+    out: dict[str, object] = {}
+
+    rules = survivorship()
+    fields_by_order: dict[tuple[str, ...], list[str]] = {}
+    for field in (*SCALAR_COLUMNS, "geometry"):
+        fields_by_order.setdefault(tuple(rules.get(field, rules["default"])), []).append(field)
+    for fields in fields_by_order.values():
+        order = np.lexsort((key_rank, _rank(sources, fields[0]), labels))
+        group = labels[order]
+        for field in fields:
+            if field == "geometry":
+                geom = rec.geometry.iloc[order]
+                mask = (geom.notna() & ~geom.is_empty).to_numpy()
+                g, pos = _first_by_group(group, mask)
+                points = np.full(k, None, dtype=object)
+                points[g] = geom.to_numpy()[pos]
+                precision = np.full(k, None, dtype=object)
+                precision[g] = rec["geo_precision"].to_numpy(dtype=object)[order][pos]
+                out["geometry"], out["geo_precision"] = points, precision
+                continue
+            values = rec[field].iloc[order]
+            g, pos = _first_by_group(group, _filled(values))
+            column = np.full(k, None, dtype=object)
+            column[g] = values.to_numpy(dtype=object)[pos]
+            out[field] = column
+
+    frame = pd.DataFrame({c: out[c] for c in SCALAR_COLUMNS})
+    frame["geo_precision"] = out["geo_precision"]
+    frame["updated_at"] = pd.Series(rec["updated_at"].to_numpy()).groupby(labels).max().reindex(range(k)).to_numpy()
+
+    sizes = np.bincount(labels, minlength=k)
+    multi = sizes[labels] > 1
+    for column in CODE_LIST_COLUMNS:
+        values = rec[column].map(as_list)
+        lists = _empty_lists(k)
+        single_rows = np.flatnonzero(~multi)
+        lists[labels[single_rows]] = pd.Series(
+            [sorted(set(v)) for v in values.iloc[single_rows].tolist()], dtype=object
+        ).to_numpy()
+        if multi.any():
+            exploded = pd.DataFrame({"g": labels[multi], "v": values[multi].to_numpy()}).explode("v").dropna()
+            merged = exploded.drop_duplicates().sort_values(["g", "v"]).groupby("g")["v"].agg(list)
+            lists[merged.index.to_numpy()] = pd.Series(merged.tolist(), dtype=object).to_numpy()
+        frame[column] = lists
+    by_key = np.lexsort((key_rank, labels))
+    groups = np.split(by_key, np.cumsum(sizes)[:-1]) if k else []
+    frame["source_keys"] = [keys[g].tolist() for g in groups]
+    frame["sources"] = [sorted(set(sources[g].tolist())) for g in groups]
+    siret = frame["siret"].to_numpy(dtype=object)
+    frame["uid"] = [
+        make_uid(s if isinstance(s, str) and s else ks[0])
+        for s, ks in zip(siret.tolist(), frame["source_keys"].tolist(), strict=True)
+    ]
+    _dedupe_uids(frame)
+    frame[EXPLANATION_COLUMN] = (
+        explanations.reindex(range(k)).to_numpy(dtype=object) if explanations is not None else None
+    )
+    geometry = gpd.GeoSeries(out["geometry"], crs=CRS_WGS84)
+    actors = gpd.GeoDataFrame(frame, geometry=geometry, crs=CRS_WGS84)
+    return actors[[*COLUMNS, EXPLANATION_COLUMN]]
+
+
+def _empty_lists(k: int) -> np.ndarray:
+    return np.frompyfunc(lambda _: [], 1, 1)(np.arange(k)).astype(object)
+
+
+def _dedupe_uids(frame: pd.DataFrame) -> None:
+    """Two clusters sharing a SIRET (refused merge) get uids from their own smallest source key."""
+    dup = frame["uid"].duplicated(keep="first").to_numpy()
+    if dup.any():
+        frame.loc[dup, "uid"] = [make_uid(ks[0]) for ks in frame.loc[dup, "source_keys"].tolist()]
