@@ -60,6 +60,10 @@ COLUMNS = (
     "updated_at",
 )
 
+#: Extra columns a built table may carry beyond ``COLUMNS`` (kept by the store when present):
+#: ``merge_explanation`` says in French why several source records were merged into one actor.
+OPTIONAL_COLUMNS = ("merge_explanation",)
+
 #: Columns of a normalised source record (before merge). ``source`` + ``source_id`` identify it;
 #: ``geometry`` may be missing (null) when the source gives no coordinates.
 RECORD_COLUMNS = (

@@ -15,7 +15,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 
-from mapping.schema import COLUMNS, LIST_COLUMNS
+from mapping.schema import COLUMNS, LIST_COLUMNS, OPTIONAL_COLUMNS
 
 log = logging.getLogger(__name__)
 
@@ -45,11 +45,11 @@ def _lists(values: object) -> object:
 
 
 def read_suppliers(path: Path | None = None) -> gpd.GeoDataFrame:
-    """Read a built table; list columns come back as Python lists."""
+    """Read a built table; list columns come back as Python lists (optional columns kept)."""
     gdf = gpd.read_parquet(Path(path or build_path()))
     for col in LIST_COLUMNS:
         gdf[col] = gdf[col].map(_lists)
-    return gdf[list(COLUMNS)]
+    return gdf[[*COLUMNS, *(c for c in OPTIONAL_COLUMNS if c in gdf.columns)]]
 
 
 def load_suppliers(path: Path | None = None, *, rebuild: bool = False) -> gpd.GeoDataFrame:

@@ -40,6 +40,14 @@ def test_every_input_record_lands_in_exactly_one_actor(built):
     assert len(keys) == report.records - report.outside_region - report.unlocated
 
 
+def test_merged_actors_explain_why(built):
+    _, actors = built
+    multi = actors[actors["source_keys"].map(len) > 1]
+    assert len(multi) > 0
+    assert multi["merge_explanation"].notna().all()
+    assert multi["merge_explanation"].str.contains("SIRET|nom", regex=True).mean() > 0.9
+
+
 def test_points_are_inside_the_region_polygons(built):
     _, actors = built
     found = geography.locate_points(actors.geometry.x.to_numpy(), actors.geometry.y.to_numpy())
@@ -52,7 +60,8 @@ def test_load_suppliers_builds_when_missing(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCIER_BUILD_PATH", str(target))
     gdf = store.load_suppliers()
     assert target.exists()
-    assert list(gdf.columns) == list(schema.COLUMNS)
+    assert list(gdf.columns)[: len(schema.COLUMNS)] == list(schema.COLUMNS)
+    assert set(gdf.columns) - set(schema.COLUMNS) <= set(schema.OPTIONAL_COLUMNS)
     assert isinstance(gdf.loc[0, "source_keys"], list)
 
 
