@@ -25,8 +25,7 @@ SURVIVORSHIP_FILE = Path(__file__).resolve().parents[1] / "data" / "reference" /
 SCALAR_COLUMNS = tuple(
     c
     for c in COLUMNS
-    if c
-    not in ("uid", "geometry", "geo_precision", "updated_at", "sources", "source_keys", *CODE_LIST_COLUMNS)
+    if c not in ("uid", "geometry", "geo_precision", "updated_at", "sources", "source_keys", *CODE_LIST_COLUMNS)
 )
 
 

@@ -99,9 +99,7 @@ def refresh_source(
             "attribution": connector.ATTRIBUTION,
             "demo": False,
         }
-        (tmp / "manifest.json").write_text(
-            json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
-        )
+        (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         _swap(tmp, root / name)
         return RefreshResult(name, True, files=len(files), records=len(records))
     except SourceError as exc:

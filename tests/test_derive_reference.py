@@ -189,9 +189,7 @@ def test_derive_and_write_other_region(tables: dict[str, pd.DataFrame], tmp_path
     upstream = derive_reference.Upstream(tables=tables, schools=FIXTURE)
     outputs = derive_reference.derive(upstream, "53", tolerance=0.0)
     sizes = derive_reference.write_outputs(tmp_path, "53", outputs)
-    assert {"communes_r53.parquet", "epci_r53.parquet", "departements_r53.parquet", "communes.csv"} <= set(
-        sizes
-    )
+    assert {"communes_r53.parquet", "epci_r53.parquet", "departements_r53.parquet", "communes.csv"} <= set(sizes)
     header = (tmp_path / "communes.csv").read_text(encoding="utf-8").splitlines()[0]
     assert header == ",".join(derive_reference.COMMUNE_COLUMNS)
     with pytest.raises(ValueError, match="Région inconnue"):

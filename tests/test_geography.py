@@ -86,9 +86,7 @@ def test_postcode_shared_by_several_communes() -> None:
 
 
 def test_normalize_place_name() -> None:
-    assert geo.normalize_place_name("Sainte-Maure-de-Touraine") == geo.normalize_place_name(
-        "STE MAURE DE TOURAINE"
-    )
+    assert geo.normalize_place_name("Sainte-Maure-de-Touraine") == geo.normalize_place_name("STE MAURE DE TOURAINE")
     assert geo.normalize_place_name("BLOIS CEDEX 2") == "BLOIS"
     assert geo.normalize_place_name("L'Île-Bouchard") == "L ILE BOUCHARD"
     assert geo.normalize_place_name(None) == ""

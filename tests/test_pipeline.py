@@ -47,9 +47,7 @@ def test_locate_uses_commune_point_when_source_has_no_coordinates():
 
 def test_locate_reverse_lookup_fills_commune_of_a_point():
     orleans = geography.commune("45234")
-    recs = frame(
-        [record("carteco", "x1", geometry=Point(orleans["lon"], orleans["lat"]), geo_precision="source")]
-    )
+    recs = frame([record("carteco", "x1", geometry=Point(orleans["lon"], orleans["lat"]), geo_precision="source")])
     out = locate(recs)
     assert out.loc[0, "code_insee"] == "45234"
     assert out.loc[0, "epci"] == orleans["epci"]
@@ -131,12 +129,8 @@ def test_merge_exact_siret_unions_lists_and_keeps_every_key():
 def test_merge_never_merges_different_sirets_and_uid_is_stable():
     recs = frame(
         [
-            record(
-                "carteco", "1", siret=SIRET_A, name="Même nom", geometry=Point(1, 47), geo_precision="source"
-            ),
-            record(
-                "carteco", "2", siret=SIRET_B, name="Même nom", geometry=Point(1, 47), geo_precision="source"
-            ),
+            record("carteco", "1", siret=SIRET_A, name="Même nom", geometry=Point(1, 47), geo_precision="source"),
+            record("carteco", "2", siret=SIRET_B, name="Même nom", geometry=Point(1, 47), geo_precision="source"),
         ]
     )
     first = merge_exact(recs)

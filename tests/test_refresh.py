@@ -81,9 +81,7 @@ def test_failure_keeps_previous_snapshot_byte_for_byte(snapshots, kind, reason):
     elif kind == "malformed":
         responses.get(CARTECO_URL, body=json.dumps(GOOD)[:-40])
     else:
-        responses.get(
-            CARTECO_URL, body="Vous devez fournir un token pour accéder à l'API", content_type="text/plain"
-        )
+        responses.get(CARTECO_URL, body="Vous devez fournir un token pour accéder à l'API", content_type="text/plain")
     result = refresh_source("carteco", http=client(), root=snapshots)
     assert not result.ok
     assert reason in result.error

@@ -115,9 +115,7 @@ def test_429_with_retry_after_then_success(rsps, connector) -> None:
 
 
 def test_500_storm_is_a_french_source_error(rsps, connector) -> None:
-    server = serve_snapshot(
-        rsps, connector, FIXTURES / NAME, failures=[(500, {}, b"Internal Server Error")] * 10
-    )
+    server = serve_snapshot(rsps, connector, FIXTURES / NAME, failures=[(500, {}, b"Internal Server Error")] * 10)
     http, _ = make_client(max_attempts=4)
     with pytest.raises(SourceError) as info:
         list(connector.fetch(http, region="24"))
@@ -162,10 +160,7 @@ def test_snapshot_path(connector) -> None:
         connector.snapshot_path(url, {"est_siae": "true", "departement": "37", "page": "12"})
         == "siae-37/page-0012.json"
     )
-    assert (
-        connector.snapshot_path(url + "?nature_juridique=5458,5558,5658&departement=2A")
-        == "scop-2A/page-0001.json"
-    )
+    assert connector.snapshot_path(url + "?nature_juridique=5458,5558,5658&departement=2A") == "scop-2A/page-0001.json"
     with pytest.raises(ValueError):
         connector.snapshot_path(url, {"est_bio": "true", "departement": "37"})
     with pytest.raises(ValueError):
@@ -247,13 +242,8 @@ def test_actor_kinds_rules() -> None:
 
 
 def test_street_address_variants() -> None:
-    assert (
-        street_address({"numero_voie": "3", "type_voie": "AV", "libelle_voie": "DE PARIS"}) == "3 AV DE PARIS"
-    )
-    assert (
-        street_address({"adresse": "LIEU DIT LA MOTTE 41000 BLOIS", "code_postal": "41000"})
-        == "LIEU DIT LA MOTTE"
-    )
+    assert street_address({"numero_voie": "3", "type_voie": "AV", "libelle_voie": "DE PARIS"}) == "3 AV DE PARIS"
+    assert street_address({"adresse": "LIEU DIT LA MOTTE 41000 BLOIS", "code_postal": "41000"}) == "LIEU DIT LA MOTTE"
     assert street_address({"adresse": "BLOIS", "libelle_commune": "BLOIS"}) is None
     assert street_address({}) is None
 
