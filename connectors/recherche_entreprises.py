@@ -7,9 +7,12 @@
   ``page * per_page`` <= 10 000, hence one query per département.
 * Licence: data under Licence Ouverte 2.0 (Etalab), from INSEE SIRENE and partner registries.
 
-Three queries (ESS, SIAE, SCOP legal forms) per département of the region, paged to the end; each
-page is kept byte for byte as ``<query>-<departement>/page-NNNN.json``. One record per matching
-establishment (SIRET) in the region, carrying the unité légale fields.
+Four queries (ESS, SIAE, SCOP legal forms and, AGIRE style, the waste NAF codes 38.xx, 39.00Z,
+46.77Z) per département of the region, paged to the end; each page is kept byte for byte as
+``<query>-<departement>/page-NNNN.json``. One record per matching establishment (SIRET) in the
+region, carrying the unité légale fields. ``activite_principale`` filters the unité légale only
+(DATASOURCES §16.8): the establishment's own NAF is used when it has one. Natures of waste of a
+waste NAF code come from ``data/reference/mappings/naf_waste.json``.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import geopandas as gpd
 import pandas as pd
 
+from connectors import _vocab
 from connectors.base import (
     BaseConnector,
     SnapshotFile,
@@ -46,6 +50,8 @@ QUERIES: dict[str, dict[str, str]] = {
     "ess": {"est_ess": "true"},
     "siae": {"est_siae": "true"},
     "scop": {"nature_juridique": "5458,5558,5658"},
+    # AGIRE-style waste providers: collection, treatment and recovery NAF codes (naf_waste.json)
+    "dechets": {"activite_principale": "38.11Z,38.12Z,38.21Z,38.22Z,38.31Z,38.32Z,39.00Z,46.77Z"},
 }
 #: Parameters common to every query (besides region, departement and page).
 COMMON_PARAMS: dict[str, str] = {
@@ -215,7 +221,7 @@ class RechercheEntreprisesConnector(BaseConnector):
             "geo_precision": "source" if geometry is not None else None,
             "actor_kinds": actor_kinds(legal_form, complements),
             "purchase_families": taxonomy.families_for_naf(naf) if naf else [],
-            "waste_types": [],
+            "waste_types": waste_types_for_naf(naf),
             "product_types": [],
             "labels": [code for flag, code in LABEL_FLAGS.items() if complements.get(flag) is True],
             "naf": naf,
@@ -245,6 +251,14 @@ def actor_kinds(legal_form: str | None, complements: Mapping[str, Any]) -> list[
     if complements.get("est_ess") is True and not ESS_BY_STATUS.intersection(kinds):
         kinds.append("esus")
     return [k for k in unique(kinds) if k in known]
+
+
+def waste_types_for_naf(naf: str | None) -> list[str]:
+    """Natures of waste of a waste-management NAF code (``naf_waste.json``), ``[]`` otherwise."""
+    if not naf:
+        return []
+    found = _vocab.entry("naf_waste", "naf", naf)
+    return list((found or {}).get("waste_types") or [])
 
 
 def street_address(etab: Mapping[str, Any]) -> str | None:

@@ -1,4 +1,4 @@
-"""Command line: ``python -m mapping build | refresh [--source NAME] | demo``."""
+"""Command line: ``python -m mapping build | refresh [--source NAME] | import SOURCE FILE | demo``."""
 
 from __future__ import annotations
 
@@ -35,7 +35,31 @@ def _refresh(args: argparse.Namespace) -> int:
     if failed:
         print(f"{len(failed)} source(s) en échec : {', '.join(failed)}", file=sys.stderr)
         return 1
-    print("Toutes les sources ont été rafraîchies. Lancez « python -m mapping build » pour reconstruire la table.")
+    if any(r.manual for r in results):
+        print(
+            "Sources en ligne rafraîchies ; les sources partenaires s'importent par fichier (python -m mapping import)."
+        )
+    else:
+        print("Toutes les sources ont été rafraîchies.")
+    print("Lancez « python -m mapping build » pour reconstruire la table.")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from mapping.imports import import_file, partner_sources
+
+    sources = partner_sources()
+    if args.source not in sources:
+        print(f"Source non importable : {args.source}. Sources à importer : {', '.join(sources)}", file=sys.stderr)
+        return 2
+    result = import_file(args.source, args.file, region=args.region)
+    text = result.report.text()
+    if not result.ok:
+        print(text, file=sys.stderr)
+        print("Import refusé : l'instantané précédent est conservé.", file=sys.stderr)
+        return 1
+    print(text)
+    print(f"Instantané data/snapshots/{args.source}/ remplacé. Lancez « python -m mapping build » pour reconstruire.")
     return 0
 
 
@@ -69,6 +93,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--source", action="append", help="ne rafraîchir que cette source (répétable)")
     p.add_argument("--region", default=None)
     p.set_defaults(func=_refresh)
+
+    p = sub.add_parser("import", help="importer le fichier d'une source partenaire (CSV ou XLSX)")
+    p.add_argument("source", help="cress, urscop, france_active, cducentre ou agire")
+    p.add_argument("file", type=Path, help="fichier CSV (; , ou tabulation) ou XLSX")
+    p.add_argument("--region", default=None)
+    p.set_defaults(func=_import)
 
     p = sub.add_parser("demo", help="régénérer les données de démonstration")
     p.add_argument("--actors", type=int, default=6000)

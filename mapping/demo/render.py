@@ -43,6 +43,8 @@ class Rendered:
     files: list[tuple[str, bytes]] = field(default_factory=list)
     #: ``(source_id, actor_id)`` of every record rendered (unique source ids).
     keys: list[tuple[str, str]] = field(default_factory=list)
+    #: Extra manifest entries (e.g. the import report of a partner file).
+    manifest: dict = field(default_factory=dict)
 
 
 def dumps(payload: object) -> bytes:
@@ -56,9 +58,22 @@ def fetched_at(seed: int) -> datetime:
 
 
 def _renderers() -> dict[str, Callable[..., Rendered]]:
-    from mapping.demo import render_carteco, render_recherche_entreprises
+    from functools import partial
 
-    return {"recherche_entreprises": render_recherche_entreprises.render, "carteco": render_carteco.render}
+    from mapping.demo import render_carteco, render_partners, render_recherche_entreprises
+
+    renderers: dict[str, Callable[..., Rendered]] = {
+        "recherche_entreprises": render_recherche_entreprises.render,
+        "carteco": render_carteco.render,
+    }
+    from mapping.demo import render_ademe_lvao, render_georisques, render_sinoe
+
+    renderers.update(
+        ademe_lvao=render_ademe_lvao.render, sinoe=render_sinoe.render, georisques=render_georisques.render
+    )
+    for partner in ("cress", "urscop", "france_active", "cducentre", "agire"):
+        renderers[partner] = partial(render_partners.render, source=partner)
+    return renderers
 
 
 def render_all(world_frame: pd.DataFrame, root: Path) -> dict[str, int]:
@@ -113,6 +128,7 @@ def _write_source(folder: Path, rendered: Rendered, when: datetime) -> None:
         "licence": rendered.licence,
         "attribution": rendered.attribution,
         "demo": True,
+        **rendered.manifest,
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 

@@ -1,7 +1,8 @@
 """API Recherche d'entreprises view of the demo world: ``<query>-<departement>/page-NNNN.json``.
 
-Queries (``docs/ARCHITECTURE.md``): ``ess`` (``est_ess=true``), ``siae`` (``est_siae=true``) and
-``scop`` (``nature_juridique=5458,5558,5658``), each per département of the region, 25 results per
+Queries (``docs/ARCHITECTURE.md``): ``ess`` (``est_ess=true``), ``siae`` (``est_siae=true``),
+``scop`` (``nature_juridique=5458,5558,5658``) and ``dechets`` (``activite_principale`` = the waste
+NAF codes, every company of those codes whether ESS or not), each per département of the region, 25 results per
 page, ``minimal=true&include=siege,complements,matching_etablissements``. One actor appears in
 every query it matches, as with the real API; ``total_results`` is capped at 10,000.
 Each result is a unité légale with its ``siege``, the establishments matching the filter
@@ -28,7 +29,9 @@ LICENCE = "Licence Ouverte 2.0 (Etalab)"
 ATTRIBUTION = "Annuaire des Entreprises – DINUM, d'après la base SIRENE de l'INSEE et les registres partenaires"
 PER_PAGE = 25
 MAX_RESULTS = 10_000
-QUERIES = ("ess", "siae", "scop")
+QUERIES = ("ess", "siae", "scop", "dechets")
+#: NAF codes of the AGIRE-style ``dechets`` query (``activite_principale=…``).
+WASTE_NAF = ("38.11Z", "38.12Z", "38.21Z", "38.22Z", "38.31Z", "38.32Z", "39.00Z", "46.77Z")
 _SECTIONS = (
     ("A", 1, 3),
     ("B", 5, 9),
@@ -256,13 +259,16 @@ def render(world: pd.DataFrame, *, seed: int, fetched_at: datetime) -> Rendered:
     """Pages of every query × département of the region (see the module docstring)."""
     rng = np.random.default_rng([seed, 1])
     region = world.attrs.get("region", "24")
-    listed = world[world["src_recherche_entreprises"].to_numpy(dtype=bool) & world["siret"].notna().to_numpy()]
+    waste = world["naf"].isin(WASTE_NAF).to_numpy() & world["in_region"].to_numpy(dtype=bool)
+    member = world["src_recherche_entreprises"].to_numpy(dtype=bool) | waste
+    listed = world[member & world["siret"].notna().to_numpy()]
     listed = listed.iloc[rng.permutation(len(listed))]  # the API's order is neither by name nor by id
     results = {row.actor_id: _result(rng, row, fetched_at) for row in listed.itertuples(index=False)}
     queries = {
         "ess": listed["est_ess"].to_numpy(dtype=bool),
         "siae": listed["est_siae"].to_numpy(dtype=bool),
         "scop": listed["legal_form"].isin(SCOP_LEGAL_FORMS).to_numpy(),
+        "dechets": listed["naf"].isin(WASTE_NAF).to_numpy() & listed["in_region"].to_numpy(dtype=bool),
     }
     out = Rendered(SOURCE, URL, LICENCE, ATTRIBUTION)
     seen: set[str] = set()

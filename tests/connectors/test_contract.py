@@ -56,6 +56,12 @@ def test_get_unknown_source() -> None:
 def test_fetch_replays_snapshot_byte_for_byte(name: str, kind: str, rsps: responses.RequestsMock) -> None:
     root = snapshot_root(name, kind)
     connector = connectors.get(name)
+    if getattr(connector, "MANUAL_IMPORT", False):  # partner files: no live API, fetch tells how to import
+        http, _ = make_client()
+        with pytest.raises(connectors.SourceError, match="importez un fichier"):
+            list(connector.fetch(http, region=geography.region_code()))
+        assert not rsps.calls
+        return
     server = serve_snapshot(rsps, connector, root / name)
     http, _ = make_client()
     fetched = {f.path: f.content for f in connector.fetch(http, region=geography.region_code())}

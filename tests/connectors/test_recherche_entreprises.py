@@ -23,7 +23,7 @@ from tests.connectors.conftest import FIXTURES
 from tests.connectors.fakehttp import make_client, serve_snapshot
 
 NAME = "recherche_entreprises"
-QUERY_DEPS = [f"{q}-{d}" for q in ("ess", "siae", "scop") for d in ("18", "28", "36", "37", "41", "45")]
+QUERY_DEPS = [f"{q}-{d}" for q in ("ess", "siae", "scop", "dechets") for d in ("18", "28", "36", "37", "41", "45")]
 EMPTY = b'{"results":[],"total_results":0,"page":1,"per_page":25,"total_pages":0}'
 
 
@@ -60,7 +60,7 @@ def test_fetch_pages_every_query_to_the_end(rsps: responses.RequestsMock, connec
         "ess-36/page-0001.json",
     ]
     assert "ess-45/page-0002.json" in [f.path for f in files]
-    assert len(files) == 19 and not server.missing
+    assert len(files) == 25 and not server.missing  # 4 queries × 6 départements + ess-45 page 2
     params = dict(parse_qsl(urlsplit(server.requests[0]).query))
     assert params == {
         "est_ess": "true",
@@ -73,8 +73,11 @@ def test_fetch_pages_every_query_to_the_end(rsps: responses.RequestsMock, connec
         "limite_matching_etablissements": "100",
         "etat_administratif": "A",
     }
-    scop = dict(parse_qsl(urlsplit(server.requests[-1]).query))
+    scop = dict(parse_qsl(urlsplit(server.requests[-7]).query))
     assert scop["nature_juridique"] == "5458,5558,5658" and scop["departement"] == "45"
+    waste = dict(parse_qsl(urlsplit(server.requests[-1]).query))
+    assert waste["activite_principale"] == "38.11Z,38.12Z,38.21Z,38.22Z,38.31Z,38.32Z,39.00Z,46.77Z"
+    assert waste["departement"] == "45"
 
 
 def test_fetch_stops_on_an_empty_page(rsps, connector, tmp_path: Path) -> None:
@@ -109,8 +112,8 @@ def test_429_with_retry_after_then_success(rsps, connector) -> None:
     )
     http, clock = make_client()
     files = list(connector.fetch(http, region="24"))
-    assert len(files) == 19
-    assert len(server.requests) == 20
+    assert len(files) == 25
+    assert len(server.requests) == 26
     assert max(clock.sleeps) >= 2
 
 
@@ -138,7 +141,7 @@ def test_empty_results(rsps, connector, tmp_path: Path) -> None:
     serve_snapshot(rsps, connector, folder)
     http, _ = make_client()
     files = list(connector.fetch(http, region="24"))
-    assert len(files) == 18 and all(f.content == EMPTY for f in files)
+    assert len(files) == 24 and all(f.content == EMPTY for f in files)
     frame = connector.normalize(connector.parse(files))
     assert frame.empty and list(frame.columns) == list(RECORD_COLUMNS)
     assert frame.crs.to_epsg() == 4326
@@ -149,7 +152,7 @@ def test_base_url_from_environment(rsps, connector, monkeypatch, tmp_path: Path)
     server = serve_snapshot(rsps, connector, empty_snapshot(tmp_path))
     http, _ = make_client()
     list(connector.fetch(http, region="24"))
-    assert len(server.requests) == 18
+    assert len(server.requests) == 24
     assert {urlsplit(u).netloc for u in server.requests} == {"127.0.0.1:8765"}
     assert all(urlsplit(u).path == "/search" for u in server.requests)
 
@@ -255,3 +258,11 @@ def test_parse_ignores_manifest(connector, tmp_path: Path) -> None:
     files = read_snapshot(NAME, root=tmp_path)
     assert "manifest.json" not in [f.path for f in files]
     assert len(list(connector.parse(files))) == 6
+
+
+def test_waste_naf_gives_natures_of_waste() -> None:
+    from connectors.recherche_entreprises import QUERIES, waste_types_for_naf
+
+    assert QUERIES["dechets"] == {"activite_principale": "38.11Z,38.12Z,38.21Z,38.22Z,38.31Z,38.32Z,39.00Z,46.77Z"}
+    assert waste_types_for_naf("38.31Z") == ["vhu", "metaux", "pneus"]
+    assert waste_types_for_naf("81.21Z") == [] and waste_types_for_naf(None) == []
