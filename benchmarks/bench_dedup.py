@@ -27,6 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 RECORDS_PER_ACTOR = 1.58
+#: Match probability at which splink's pairs are clustered (connected components).
+SPLINK_CLUSTER_THRESHOLD = 0.95
 logger = logging.getLogger("bench_dedup")
 
 
@@ -89,7 +91,8 @@ def run_splink(n_records: int, seed: int) -> dict:
     start = time.perf_counter()
     p = prepare(records)
     geom = records.geometry
-    has = (geom.notna() & ~geom.is_empty).to_numpy()
+    # like ours: only points that locate the establishment itself (not a commune centroid)
+    has = (geom.notna() & ~geom.is_empty).to_numpy() & p["x"].notna().to_numpy()
     df = pd.DataFrame(
         {
             "unique_id": np.arange(len(p)),
@@ -103,42 +106,67 @@ def run_splink(n_records: int, seed: int) -> dict:
             "phone": p["phone"],
             "domain": p["domain"],
             "commune": p["commune"],
+            "abbrev": p["abbrev1"],
+            "email": p["email"],
             "lat": np.where(has, geom.y.where(has), np.nan),
             "lon": np.where(has, geom.x.where(has), np.nan),
         }
     )
-    for column in ("name", "token1", "token2", "address", "siret", "siren", "phone", "domain", "commune"):
+    for column in (
+        "name",
+        "token1",
+        "token2",
+        "address",
+        "siret",
+        "siren",
+        "phone",
+        "domain",
+        "commune",
+        "abbrev",
+        "email",
+    ):
         df[column] = df[column].replace("", None)
     settings = SettingsCreator(
         link_type="dedupe_only",
+        # same spirit as ours: exact identifiers, then commune x distinctive name token / address / initials
         blocking_rules_to_generate_predictions=[
             block_on("siret"),
+            block_on("siren"),
             block_on("phone"),
             block_on("domain"),
+            block_on("email"),
             block_on("commune", "token1"),
             block_on("commune", "token2"),
             block_on("commune", "address"),
+            block_on("commune", "abbrev"),
         ],
         comparisons=[
-            cl.JaroWinklerAtThresholds("name", [0.97, 0.9, 0.8]),
-            cl.JaroWinklerAtThresholds("address", [0.95, 0.85]),
+            cl.JaroWinklerAtThresholds("name", [0.95, 0.88, 0.8]).configure(term_frequency_adjustments=True),
+            cl.LevenshteinAtThresholds("address", [2, 5]),
+            # never trained by EM on these rules (same SIRET => same commune): m set by hand
+            cl.ExactMatch("commune").configure(m_probabilities=[0.95, 0.05]),
             cl.ExactMatch("siret"),
             cl.ExactMatch("siren"),
             cl.ExactMatch("phone"),
             cl.ExactMatch("domain"),
-            cl.ExactMatch("commune"),
             cl.DistanceInKMAtThresholds("lat", "lon", [0.1, 0.3, 1.0, 5.0]),
         ],
         retain_intermediate_calculation_columns=False,
+        retain_matching_columns=False,
     )
     db = DuckDBAPI()
-    linker = Linker(db.register(df), settings)
-    linker.training.estimate_probability_two_random_records_match([block_on("siret")], recall=0.6)
-    linker.training.estimate_u_using_random_sampling(max_pairs=2e6)
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("commune", "token1"))
+    linker = Linker(db.register(df), settings, log_level=logging.WARNING)
+    # lambda from deterministic rules; u from random pairs; m by EM on two rules that leave the others free
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("siret"), block_on("phone", "commune")], recall=0.7
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=5e6, seed=1)
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("siret"))
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("commune", "name"))
     predictions = linker.inference.predict(threshold_match_probability=0.5)
-    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, 0.9).as_pandas_dataframe()
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        predictions, threshold_match_probability=SPLINK_CLUSTER_THRESHOLD
+    ).as_pandas_dataframe()
     splink_s = time.perf_counter() - start
     predicted = pd.Series(
         clusters["cluster_id"].to_numpy(), index=pd.Index(df["key"].to_numpy()[clusters["unique_id"]])

@@ -154,7 +154,7 @@ ProgressCallback = Callable[[RequestEvent], None]
 
 
 class HttpClient:
-    """HTTP GET with our policy (see the module docstring).
+    """HTTP GET and POST with our policy (see the module docstring).
 
     Parameters
     ----------
@@ -252,6 +252,61 @@ class HttpClient:
         SourceError
             Fatal status, or retriable failures after the last attempt.
         """
+        return self.request("GET", url, params=params, source=source, headers=headers, rate=rate, progress=progress)
+
+    def post(
+        self,
+        url: str,
+        *,
+        data: Any = None,
+        files: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+        params: Mapping[str, Any] | None = None,
+        source: str = "",
+        headers: Mapping[str, str] | None = None,
+        rate: float | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> requests.Response:
+        """POST with the same retries, throttle and errors as :meth:`get`.
+
+        Parameters
+        ----------
+        url, params
+            Request URL and query parameters.
+        data, files, json_body
+            Form fields / raw body, multipart files and JSON body, as ``requests`` takes them
+            (``json_body`` is sent as ``json=``). The body is sent again on each attempt, so
+            file objects must be given as bytes.
+        source, headers, rate, progress
+            As for :meth:`get`.
+
+        Raises
+        ------
+        SourceError
+            Fatal status, or retriable failures after the last attempt.
+        """
+        body = {"data": data, "files": files, "json": json_body}
+        return self.request(
+            "POST", url, params=params, source=source, headers=headers, rate=rate, progress=progress, body=body
+        )
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        source: str = "",
+        headers: Mapping[str, str] | None = None,
+        rate: float | None = None,
+        progress: ProgressCallback | None = None,
+        body: Mapping[str, Any] | None = None,
+    ) -> requests.Response:
+        """Any method through the retry loop and the per-host limiter (see :meth:`get`).
+
+        ``body`` holds the keyword arguments ``data``, ``files`` and ``json`` given to
+        ``requests``.
+        """
         host = urlsplit(url).netloc
         source = source or host
         shown = redact(_full_url(url, params))
@@ -261,7 +316,7 @@ class HttpClient:
         for attempt in range(1, self.max_attempts + 1):
             limiter.wait()
             try:
-                response = self._attempt(url, params, headers, source=source, shown=shown)
+                response = self._attempt(method, url, params, headers, body, source=source, shown=shown)
             except RetriableError as exc:
                 last = exc
             else:
@@ -303,16 +358,23 @@ class HttpClient:
 
     def _attempt(
         self,
+        method: str,
         url: str,
         params: Mapping[str, Any] | None,
         headers: Mapping[str, str] | None,
+        body: Mapping[str, Any] | None,
         *,
         source: str,
         shown: str,
     ) -> requests.Response:
         """One request; raise RetriableError for a transient failure, SourceError for a fatal one."""
         try:
-            response = self.session.get(url, params=params, headers=dict(headers or {}), timeout=self.timeout)
+            if method == "GET":
+                response = self.session.get(url, params=params, headers=dict(headers or {}), timeout=self.timeout)
+            else:
+                response = self.session.request(
+                    method, url, params=params, headers=dict(headers or {}), timeout=self.timeout, **(body or {})
+                )
         except requests.Timeout:
             msg = "délai d'attente dépassé"
             raise RetriableError(msg) from None

@@ -24,14 +24,12 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import requests
 
-from connectors._http import RETRY_STATUSES, HttpClient, excerpt, parse_retry_after
+from connectors._http import HttpClient
 from connectors.base import SourceError
 from mapping.locate import locate
 from mapping.schema import CRS_WGS84
@@ -238,36 +236,21 @@ class BanGeocoder:
         return answers
 
     def _post_csv(self, body: bytes) -> bytes:
-        """``POST /search/csv/`` with the client's retry policy (HttpClient only offers GET)."""
-        url = f"{self.url}/search/csv/"
-        limiter = self.http._limiter(urlsplit(url).netloc, RATE)
+        """``POST /search/csv/`` through the client's policy (retries, ``Retry-After``, throttle)."""
         data = [("columns", "adresse"), ("postcode", "postcode"), ("result_columns", "result_score")]
         data += [
             ("result_columns", c)
             for c in ("latitude", "longitude", "result_type", "result_citycode", "result_label", "result_status")
         ]
-        for attempt in range(1, self.http.max_attempts + 1):
-            limiter.wait()
-            self.requests += 1
-            retry_after = None
-            try:
-                response = self.http.session.post(
-                    url, files={"data": ("adresses.csv", body, "text/csv")}, data=data, timeout=self.http.timeout
-                )
-            except (requests.Timeout, requests.ConnectionError) as exc:
-                problem = f"connexion impossible ({type(exc).__name__})"
-            else:
-                if response.status_code < 400:
-                    return response.content
-                problem = f"HTTP {response.status_code} : {excerpt(response.content)}"
-                if response.status_code not in RETRY_STATUSES:
-                    raise SourceError(SOURCE, f"géocodage par lot refusé ({problem})", status=response.status_code)
-                retry_after = parse_retry_after(response.headers.get("Retry-After"), now=self.http.wall_clock())
-            if attempt < self.http.max_attempts:
-                delay = self.http._delay(attempt, retry_after)
-                logger.warning("BAN : tentative %d échouée (%s), nouvel essai dans %.1f s", attempt, problem, delay)
-                self.http.sleep(delay)
-        raise SourceError(SOURCE, f"géocodage par lot impossible après {self.http.max_attempts} tentatives : {problem}")
+        self.requests += 1
+        response = self.http.post(
+            f"{self.url}/search/csv/",
+            data=data,
+            files={"data": ("adresses.csv", body, "text/csv")},
+            source=SOURCE,
+            rate=RATE,
+        )
+        return response.content
 
 
 # --------------------------------------------------------------------------- public

@@ -58,6 +58,35 @@ def test_acronyms_and_initials():
     assert normalise.initials_key("La Boutique Solidaire de Saint-Avertin") == "LBSSA"
 
 
+@pytest.mark.parametrize(
+    ("name", "acronym"),
+    [
+        ("REPAIR CAFE DE MONTOIRE-SUR-LE-LOIR", "RCML"),  # inner article skipped
+        ("LA RESSOURCERIE DE LA BRENNE", "LRB"),  # leading article kept, inner ones skipped
+        ("LES AMIS DE LA NATURE D ISSOUDUN", "LANI"),
+        ("Énergie Citoyenne du Val de Loire", "ECVL"),  # articles counted
+        ("SCOP Menuiserie Charpente du Rivage", "SMCR"),  # with the legal-form word
+        ("SCOP Menuiserie Charpente du Rivage", "MCR"),  # without it
+    ],
+)
+def test_initials_variants_cover_the_usual_acronyms(name, acronym):
+    assert acronym in normalise.name_parts(name)[2].split()
+
+
+def test_parenthesised_parts_are_not_part_of_the_name_key():
+    # SIRENE's « (SIGLE) » suffix and « (siège) » don't change who the actor is
+    assert normalise.name_key("ECO BEAUCE SOLUTIONS (ECO'BEAUCE)") == normalise.name_key("Éco'Beauce Solutions")
+    assert normalise.name_key("(APF)") == "APF"  # nothing else left: the parenthesised part stays
+
+
+def test_name_fields_match_the_scalar_functions():
+    names = pd.Series(["E.S.A.T. Les Ateliers du Cher (APF)", "Œuvre Châteauroux", "LBSSA", None, "SARL"])
+    fields = normalise.name_fields(names)
+    assert fields["name"].tolist() == [normalise.name_key(v) for v in names]
+    assert fields["acronym"].tolist() == [normalise.acronym_key(v) for v in names]
+    assert fields["name"].tolist()[:2] == ["ESAT ATELIERS CHER", "OEUVRE CHATEAUROUX"]
+
+
 def test_contacts_normalise():
     phones = normalise.phones(pd.Series(["02 38 12 34 56", "+33 2 38 12 34 56", "02.38.12.34.56", "12", None]))
     assert phones.tolist() == ["0238123456"] * 3 + ["", ""]
@@ -208,6 +237,20 @@ def test_same_name_in_one_commune_but_far_apart_without_identifiers_stays_apart(
         ),
     ]
     assert len(deduplicate(frame(rows))) == 2
+
+
+def test_a_common_name_in_one_commune_does_not_merge_on_name_and_commune_alone():
+    # two « Recyclerie de Tours » listed by one source: the name no longer identifies an actor
+    rows = [
+        rec("carteco", "1", "Recyclerie de Tours", code_insee="37261", website="https://recycleries.fr"),
+        rec("carteco", "2", "Recyclerie de Tours", code_insee="37261", website="https://recycleries.fr"),
+        rec("cress", "3", "RECYCLERIE DE TOURS", code_insee="37261", website="recycleries.fr"),
+    ]
+    actors = deduplicate(frame(rows))
+    assert len(actors) == 3
+    _, pairs, _ = link(frame(rows))
+    assert pairs["ambiguous"].all()
+    assert (pairs["domain"] == 0).all()  # a website two records of one source share identifies nobody
 
 
 def test_survivorship_takes_each_field_from_its_trusted_source_and_unions_lists():

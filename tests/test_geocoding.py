@@ -90,6 +90,19 @@ def test_batch_posts_a_csv_retries_on_429_and_caches_every_answer(geocoder):
 
 
 @responses.activate
+def test_batch_jobs_go_through_the_client_policy():
+    # HttpClient.post: same retry loop (Retry-After honoured), same User-Agent as GET
+    waits: list[float] = []
+    http = HttpClient(sleep=waits.append, jitter=lambda: 0.0)
+    responses.post(f"{URL}/search/csv/", status=503, headers={"Retry-After": "2"})
+    responses.post(f"{URL}/search/csv/", body=b"id,latitude\n", content_type="text/csv")
+    answer = http.post(f"{URL}/search/csv/", data=[("columns", "adresse")], files={"data": ("a.csv", b"id\n")})
+    assert answer.status_code == 200 and len(responses.calls) == 2
+    assert 2.0 in waits
+    assert responses.calls[1].request.headers["User-Agent"].startswith("Sourcier/")
+
+
+@responses.activate
 def test_online_mode_uses_trusted_answers_and_falls_back_to_the_commune(geocoder):
     responses.post(f"{URL}/search/csv/", body=(FIXTURES / "search_csv.csv").read_bytes(), content_type="text/csv")
     recs = frame(

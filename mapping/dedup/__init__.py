@@ -21,7 +21,7 @@ from mapping.dedup.block import candidate_pairs
 from mapping.dedup.cluster import constrained_clusters
 from mapping.dedup.compare import compare, prepare
 from mapping.dedup.explain import explanations
-from mapping.dedup.score import THRESHOLD, score
+from mapping.dedup.score import THRESHOLD, score, upper_bound
 from mapping.dedup.survive import EXPLANATION_COLUMN, survive
 from mapping.schema import CODE_LIST_COLUMNS, CRS_WGS84, RECORD_COLUMNS
 
@@ -67,9 +67,7 @@ def link(records: pd.DataFrame, *, threshold: float = THRESHOLD) -> tuple[pd.Dat
     prepared = prepare(records)
     i, j, stats.pairs_per_pass = candidate_pairs(prepared)
     stats.candidate_pairs = len(i)
-    pairs = compare(prepared, i, j)
-    ambiguous = _ambiguous_names(prepared)
-    pairs["ambiguous"] = ambiguous[i] | ambiguous[j]
+    pairs = compare(prepared, i, j, worth=lambda cheap: upper_bound(cheap) >= threshold)
     pairs["score"] = score(pairs)
     pairs["match"] = pairs["score"] >= threshold
     matched = pairs[pairs["match"]]
@@ -87,12 +85,6 @@ def link(records: pd.DataFrame, *, threshold: float = THRESHOLD) -> tuple[pd.Dat
     stats.refused_pairs = int((~accepted).sum())
     stats.actors = int(labels.max()) + 1 if len(labels) else 0
     return prepared, pairs, stats
-
-
-def _ambiguous_names(prepared: pd.DataFrame) -> np.ndarray:
-    """Records whose (commune, name) appears twice in their own source: the name alone can't tell them apart."""
-    keyed = prepared[["source", "commune", "name"]]
-    return keyed.duplicated(keep=False).to_numpy() & (prepared["name"] != "").to_numpy()
 
 
 def deduplicate(records: pd.DataFrame, *, threshold: float = THRESHOLD, explain: bool = True) -> gpd.GeoDataFrame:

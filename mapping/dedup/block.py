@@ -37,7 +37,9 @@ PASSES: tuple[BlockingPass, ...] = (
     BlockingPass("commune+mot rare", ("commune", "token1"), 10),
     BlockingPass("commune+2e mot rare", ("commune", "token2"), 10),
     BlockingPass("commune+adresse", ("commune", "address"), 6),
-    BlockingPass("commune+sigle", ("commune", "abbrev"), 6),
+    BlockingPass("commune+sigle", ("commune", "abbrev1"), 6),
+    BlockingPass("commune+sigle (sans articles)", ("commune", "abbrev2"), 6),
+    BlockingPass("commune+sigle (avec forme juridique)", ("commune", "abbrev3"), 6),
     BlockingPass("departement+mot rare", ("departement", "token1"), 4),
     BlockingPass("commune (voisinage du nom)", ("commune",), 3),
 )

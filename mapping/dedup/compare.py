@@ -9,6 +9,8 @@ SIREN, phone, web domain, e-mail, commune, département, Lambert-93 coordinates)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 from pyproj import Transformer
@@ -21,6 +23,10 @@ _TO_L93 = Transformer.from_crs("EPSG:4326", "EPSG:2154", always_xy=True)
 
 #: geo_precision values whose points locate the establishment itself (not its commune).
 PRECISE = ("housenumber", "street", "source")
+#: Initials variants used as blocking keys (see :func:`mapping.dedup.normalise.name_parts`).
+ABBREV_VARIANTS = 3
+#: Contact columns whose agreement is ignored when one source gives the value to several records.
+SHARED_COLUMNS = ("domain", "email", "phone")
 AGREEMENT_COLUMNS = ("number", "siret", "siren", "phone", "domain", "email", "commune")
 
 
@@ -41,18 +47,13 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``source, key, name, token1, token2, address, number, siret, siren, phone, domain, email,
-        commune, departement, x, y`` (x/y Lambert-93, NaN unless the point is precise).
+        ``source, key, address, number, siret, siren, phone, domain, email, commune, departement,
+        name, token1, token2, acronym, initials, abbrev1..3, x, y`` (x/y Lambert-93, NaN unless
+        the point is precise; ``initials`` only in communes holding a bare acronym).
     """
     out = pd.DataFrame(index=pd.RangeIndex(len(records)))
     out["source"] = normalise.text(_column(records, "source"))
     out["key"] = (out["source"] + ":" + normalise.text(_column(records, "source_id"))).astype(object)
-    out["name"] = normalise.names(_column(records, "name"))
-    out["token1"], out["token2"] = rare_tokens(out["name"])
-    raw_names = _column(records, "name")
-    out["initials"] = normalise.initials(raw_names)
-    out["acronym"] = normalise.acronyms(raw_names)
-    out["abbrev"] = out["acronym"].where(out["acronym"] != "", out["initials"]).astype(object)
     out["address"] = normalise.addresses(_column(records, "address"))
     out["number"] = normalise.house_numbers(out["address"])
     siret = normalise.sirets(_column(records, "siret"))
@@ -71,9 +72,48 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
     from_insee = commune.str.slice(0, 2)
     from_postcode = postcode.str.slice(0, 2)
     out["departement"] = dep.where(dep != "", from_insee.where(from_insee != "", from_postcode)).astype(object)
+    fields = normalise.name_fields(_column(records, "name"), groups=out["commune"].to_numpy(dtype=object))
+    out["name"] = fields["name"].to_numpy()
+    out["token1"], out["token2"] = rare_tokens(out["name"])
+    out["acronym"] = fields["acronym"].to_numpy()
+    out["initials"] = fields["initials"].to_numpy()
+    # blocking keys: the acronym of a bare-acronym name, else each variant of its initials
+    acronym = out["acronym"].to_numpy(dtype=object)
+    initials = out["initials"].to_numpy(dtype=object)
+    rows = np.flatnonzero(initials != "")
+    split = [(v.split(" ") + [""] * ABBREV_VARIANTS)[:ABBREV_VARIANTS] for v in initials[rows].tolist()]
+    for k in range(ABBREV_VARIANTS):
+        variant = acronym.copy()
+        if len(rows):
+            variant[rows] = np.array([v[k] for v in split], dtype=object)
+        out[f"abbrev{k + 1}"] = np.where(acronym != "", acronym, variant)
     x, y = _coordinates(records)
     out["x"], out["y"] = x, y
+    out["ambiguous"] = _ambiguous_names(out)
+    for column in SHARED_COLUMNS:
+        out[f"{column}_shared"] = _shared_values(out, column)
     return out
+
+
+def _ambiguous_names(prepared: pd.DataFrame) -> np.ndarray:
+    """Records whose (commune, name) is shared by several actors: some source lists it twice.
+
+    This is the term-frequency adjustment of the name: the group's records of *every* source
+    are flagged, since any of them may be any of those actors.
+    """
+    twice = prepared[["source", "commune", "name"]].duplicated(keep=False).to_numpy()
+    named = (prepared["name"] != "").to_numpy()
+    group = pd.factorize(prepared["commune"].astype(str) + "\x1f" + prepared["name"].astype(str))[0]
+    shared = np.zeros(group.max() + 1 if len(group) else 0, dtype=bool)
+    shared[group[twice & named]] = True
+    return shared[group] & named if len(group) else named
+
+
+def _shared_values(prepared: pd.DataFrame, column: str) -> np.ndarray:
+    """Records whose ``column`` value is given by two records of one source (a federation's
+    website, a shared switchboard): its agreement does not identify an actor."""
+    values = prepared[column].to_numpy(dtype=object)
+    return prepared[["source", column]].duplicated(keep=False).to_numpy() & (values != "")
 
 
 def _coordinates(records: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -124,33 +164,70 @@ def _similarity(
     return out
 
 
-def compare(prepared: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> pd.DataFrame:
+def _initials_match(acronym: np.ndarray, initials: pd.Series, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Pairs where one name is a bare acronym equal to one of the other's initials variants."""
+    out = np.zeros(len(i), dtype=bool)
+    variants = initials.to_numpy(dtype=object)
+    for a, b in ((i, j), (j, i)):
+        todo = np.flatnonzero(acronym[a] != "")
+        if len(todo):
+            hits = [
+                x in v.split(" ") for x, v in zip(acronym[a[todo]].tolist(), variants[b[todo]].tolist(), strict=True)
+            ]
+            out[todo] |= np.asarray(hits, dtype=bool)
+    return out
+
+
+def compare(
+    prepared: pd.DataFrame,
+    i: np.ndarray,
+    j: np.ndarray,
+    *,
+    worth: Callable[[pd.DataFrame], np.ndarray] | None = None,
+) -> pd.DataFrame:
     """Comparison vectors of the pairs ``(i, j)`` (positions in ``prepared``).
+
+    Parameters
+    ----------
+    prepared : pandas.DataFrame
+        Output of :func:`prepare`.
+    i, j : numpy.ndarray
+        Candidate pairs.
+    worth : callable, optional
+        Given the cheap part of the vectors (everything but ``name_set`` and ``address``), the
+        pairs that could still match with the best token-set and address scores: the two costly
+        rapidfuzz scores run on those pairs only (the others keep ``name_set = name_sort`` and a
+        NaN address).
 
     Returns
     -------
     pandas.DataFrame
-        ``i, j, name_sort, name_set, address, number, distance, siret, siren, phone, domain, email,
-        commune, same_source`` (similarities 0-100 or NaN, distance in metres or NaN, agreements
-        in ``{-1, 0, 1}``).
+        ``i, j, name_sort, distance, number, siret, siren, phone, domain, email, commune,
+        initials, same_source, ambiguous, name_set, address`` (similarities 0-100 or NaN,
+        distance in metres or NaN, agreements in ``{-1, 0, 1}``).
     """
     col = {c: prepared[c].to_numpy(dtype=object) for c in ("name", "address")}
     code = {c: _codes(prepared[c].to_numpy(dtype=object)) for c in (*AGREEMENT_COLUMNS, "name", "address")}
     x, y = prepared["x"].to_numpy(), prepared["y"].to_numpy()
     out = pd.DataFrame({"i": i, "j": j})
-    out["name_sort"] = _similarity(col["name"], code["name"], i, j, fuzz.token_sort_ratio)
-    out["name_set"] = _similarity(
-        col["name"], code["name"], i, j, fuzz.token_set_ratio, todo=out["name_sort"].to_numpy() < 95
-    )
-    out["name_set"] = np.fmax(out["name_set"].to_numpy(), out["name_sort"].to_numpy())
-    out["address"] = _similarity(col["address"], code["address"], i, j, fuzz.token_sort_ratio)
+    name_sort = _similarity(col["name"], code["name"], i, j, fuzz.token_sort_ratio)
+    out["name_sort"] = name_sort
     out["distance"] = np.hypot(x[i] - x[j], y[i] - y[j]).astype(np.float32)
     for name in AGREEMENT_COLUMNS:
         out[name] = _agreement(code[name], i, j)
-    acronym, initials = prepared["acronym"].to_numpy(dtype=object), prepared["initials"].to_numpy(dtype=object)
-    out["initials"] = ((acronym[i] != "") & (acronym[i] == initials[j])) | (
-        (acronym[j] != "") & (acronym[j] == initials[i])
-    )
+    for name in SHARED_COLUMNS:
+        shared = prepared[f"{name}_shared"].to_numpy(dtype=bool)
+        agree = out[name].to_numpy()
+        out[name] = np.where((agree > 0) & (shared[i] | shared[j]), 0, agree).astype(np.int8)
+    out["initials"] = _initials_match(prepared["acronym"].to_numpy(dtype=object), prepared["initials"], i, j)
     source = pd.factorize(prepared["source"].to_numpy(dtype=object))[0]
     out["same_source"] = source[i] == source[j]
+    ambiguous = prepared["ambiguous"].to_numpy(dtype=bool)
+    out["ambiguous"] = ambiguous[i] | ambiguous[j]
+    todo = worth(out) if worth is not None else np.ones(len(out), dtype=bool)
+    name_set = _similarity(col["name"], code["name"], i, j, fuzz.token_set_ratio, todo=todo & (name_sort < 95))
+    out["name_set"] = np.fmax(name_set, name_sort)
+    address = _similarity(col["address"], code["address"], i, j, fuzz.token_sort_ratio, todo=todo)
+    address[~todo] = np.nan
+    out["address"] = address
     return out

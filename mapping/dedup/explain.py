@@ -41,5 +41,10 @@ def explanations(prepared: pd.DataFrame, accepted: pd.DataFrame, labels: np.ndar
     keys = prepared["key"].to_numpy(dtype=object)
     i, j = accepted["i"].to_numpy(), accepted["j"].to_numpy()
     text = pd.Series(keys[i]) + " ↔ " + pd.Series(keys[j]) + " : " + reasons(accepted)
-    frame = pd.DataFrame({"label": labels[i], "text": text})
-    return frame.groupby("label")["text"].agg(" ; ".join).rename("merge_explanation")
+    label = labels[i]
+    order = np.argsort(label, kind="stable")
+    label, texts = label[order], text.to_numpy(dtype=object)[order].tolist()
+    starts = np.flatnonzero(np.r_[True, label[1:] != label[:-1]])
+    ends = np.r_[starts[1:], len(label)]
+    joined = [" ; ".join(texts[a:b]) for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+    return pd.Series(joined, index=label[starts], dtype=object, name="merge_explanation")

@@ -12,6 +12,8 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from mapping.schema import LA_POSTE_SIREN, is_valid_siret
 
@@ -131,41 +133,71 @@ def _tokens(text: str) -> list[str]:
     return _NON_ALNUM_RE.sub(" ", text).split()
 
 
-def name_key(text: object) -> str:
-    """Comparable form of an organisation name.
+_PARENS_RE = re.compile(r"\([^)]*\)")
+_ACRONYM_RE = re.compile(r"^[A-Z]{2,7}$")
+#: Words skipped by initials (« Énergie Citoyenne du Val de Loire » -> ``ECVL``); articles count.
+_INITIALS_SKIP = frozenset(["DE", "DU", "DES", "D", "EN", "ET", "SUR", "SOUS", "AU", "AUX", "A"])
 
-    Accents, case and punctuation go, dotted acronyms are joined (« E.S.A.T. » -> ``ESAT``),
-    abbreviations expanded (``ST`` -> ``SAINT``), legal-form words (SARL, SCOP, Association…) and
-    stop words dropped: « E.S.A.T. Les Ateliers du Cher (APF) » -> ``"ESAT ATELIERS CHER APF"``.
-    """
-    if not isinstance(text, str) or not text:
-        return ""
-    tokens = [NAME_ALIASES.get(t, t) for t in _tokens(text)]
+
+def _name_key(tokens: list[str]) -> str:
+    tokens = [NAME_ALIASES.get(t, t) for t in tokens]
     kept = [t for t in tokens if t not in LEGAL_WORDS and t not in STOP_WORDS]
     return " ".join(kept or [t for t in tokens if t not in STOP_WORDS] or tokens)
 
 
-#: Words skipped by initials (« Énergie Citoyenne du Val de Loire » -> ``ECVL``); articles count.
-_INITIALS_SKIP = frozenset(["DE", "DU", "DES", "D", "EN", "ET", "SUR", "SOUS", "AU", "AUX", "A"])
-_PARENS_RE = re.compile(r"\([^)]*\)")
-_ACRONYM_RE = re.compile(r"^[A-Z]{2,7}$")
+def _initials(tokens: list[str]) -> list[str]:
+    """Initials variants: with articles, without inner articles, with legal-form words."""
+    words = [t for t in tokens if not t.isdigit()]
+    variants = [
+        [t for t in words if t not in LEGAL_WORDS and t not in _INITIALS_SKIP],
+        # « La Ressourcerie de la Brenne » -> LRB: the leading article counts, inner ones don't
+        [t for k, t in enumerate(words) if t not in LEGAL_WORDS and (k == 0 or t not in STOP_WORDS)],
+        [t for t in words if t not in _INITIALS_SKIP],
+    ]
+    out: list[str] = []
+    for variant in variants:
+        letters = "".join(t[0] for t in variant)
+        if len(letters) >= 2 and letters not in out:
+            out.append(letters)
+    return out
+
+
+def name_parts(text: object) -> tuple[str, str, str]:
+    """``(name key, acronym, initials variants)`` of an organisation name, from one tokenisation.
+
+    See :func:`name_key`, :func:`acronym_key` and :func:`initials_key`; the initials variants
+    are space-separated.
+    """
+    if not isinstance(text, str) or not text:
+        return "", "", ""
+    core = _PARENS_RE.sub(" ", text)
+    tokens = _tokens(core)
+    key = _name_key(tokens) if tokens else _name_key(_tokens(text))
+    compact = "".join(tokens)
+    acronym = compact if " " not in text.strip() and _ACRONYM_RE.match(compact) else ""
+    return key, acronym, " ".join(_initials(tokens))
+
+
+def name_key(text: object) -> str:
+    """Comparable form of an organisation name.
+
+    Accents, case and punctuation go, dotted acronyms are joined (« E.S.A.T. » -> ``ESAT``),
+    abbreviations expanded (``ST`` -> ``SAINT``), parenthesised parts (SIRENE's « (SIGLE) »,
+    « (siège) », « (APF) »), legal-form words (SARL, SCOP, Association…) and stop words dropped:
+    « E.S.A.T. Les Ateliers du Cher (APF) » -> ``"ESAT ATELIERS CHER"``.
+    """
+    return name_parts(text)[0]
 
 
 def initials_key(text: object) -> str:
     """Initials of a name without legal-form words and parenthesised parts (``""`` if under 2)."""
-    if not isinstance(text, str) or not text:
-        return ""
-    tokens = [t for t in _tokens(_PARENS_RE.sub(" ", text)) if t not in LEGAL_WORDS and t not in _INITIALS_SKIP]
-    letters = "".join(t[0] for t in tokens if not t.isdigit())
-    return letters if len(letters) >= 2 else ""
+    variants = name_parts(text)[2]
+    return variants.split(" ", 1)[0]
 
 
 def acronym_key(text: object) -> str:
     """The name itself when it is a bare acronym (« LBSSA », « E.S.A.T. »), else ``""``."""
-    if not isinstance(text, str):
-        return ""
-    compact = "".join(_tokens(text))
-    return compact if " " not in text.strip() and _ACRONYM_RE.match(compact) else ""
+    return name_parts(text)[1]
 
 
 def address_key(text: object) -> str:
@@ -184,22 +216,73 @@ def _per_distinct(values: pd.Series, func: Callable[[object], str]) -> pd.Series
 
 def names(values: pd.Series) -> pd.Series:
     """:func:`name_key` of every value."""
-    return _per_distinct(values, name_key)
+    return name_fields(values)["name"]
+
+
+def clean_upper(values: list[str]) -> list[str]:
+    """:func:`_tokens` of many strings, space-joined, vectorised with pyarrow.
+
+    Accents, ligatures and punctuation go in bulk; only the few values with dotted acronyms
+    (« E.S.A.T. ») go through the Python regex.
+    """
+    if not values:
+        return []
+    arr = pa.array(values, type=pa.large_string())
+    for ligature, plain in (("Œ", "OE"), ("œ", "oe"), ("Æ", "AE"), ("æ", "ae"), ("ß", "ss")):
+        arr = pc.replace_substring(arr, ligature, plain)
+    arr = pc.utf8_upper(pc.replace_substring_regex(pc.utf8_normalize(arr, form="NFKD"), r"\p{Mn}+", ""))
+    dotted = pc.match_substring_regex(arr, r"\b[A-Z]\.[A-Z]\.").to_numpy(zero_copy_only=False)
+    arr = pc.utf8_trim_whitespace(pc.replace_substring_regex(arr, r"[^A-Z0-9]+", " "))
+    out = arr.to_pylist()
+    for k in np.flatnonzero(dotted).tolist():
+        out[k] = " ".join(_tokens(values[k]))
+    return out
+
+
+def name_fields(values: pd.Series, *, groups: np.ndarray | None = None) -> pd.DataFrame:
+    """:func:`name_parts` of every value: columns ``name``, ``acronym``, ``initials``.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Raw names.
+    groups : numpy.ndarray, optional
+        Group of each value (the commune): initials, only useful next to a bare acronym, are
+        then computed only in the groups holding one (the others get ``""``).
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    raw = [v if isinstance(v, str) else "" for v in uniques.tolist()]
+    full = clean_upper(raw)
+    core = clean_upper([_PARENS_RE.sub(" ", v) if "(" in v else v for v in raw])
+    keys, acronyms = [], []
+    for text, f, c in zip(raw, full, core, strict=True):
+        tokens = c.split()
+        keys.append(_name_key(tokens) if tokens else _name_key(f.split()))
+        compact = c.replace(" ", "")
+        acronyms.append(compact if " " not in text.strip() and _ACRONYM_RE.match(compact) else "")
+    initials = np.full(len(raw), "", dtype=object)
+    wanted = np.ones(len(raw), dtype=bool)
+    if groups is not None:
+        is_acronym = np.array([a != "" for a in acronyms] + [False], dtype=bool)[codes]
+        group_codes = pd.factorize(groups)[0]
+        flagged = np.zeros(group_codes.max() + 2 if len(group_codes) else 1, dtype=bool)
+        flagged[group_codes[is_acronym & (groups != "")]] = True
+        rows = flagged[group_codes] & (codes >= 0)
+        wanted = np.zeros(len(raw), dtype=bool)
+        wanted[codes[rows]] = True
+    for k in np.flatnonzero(wanted).tolist():
+        initials[k] = " ".join(_initials(core[k].split()))
+    columns = {
+        "name": np.array([*keys, ""], dtype=object)[codes],
+        "acronym": np.array([*acronyms, ""], dtype=object)[codes],
+        "initials": np.append(initials, "")[codes],
+    }
+    return pd.DataFrame(columns, index=values.index)
 
 
 def addresses(values: pd.Series) -> pd.Series:
     """:func:`address_key` of every value."""
     return _per_distinct(values, address_key)
-
-
-def initials(values: pd.Series) -> pd.Series:
-    """:func:`initials_key` of every value."""
-    return _per_distinct(values, initials_key)
-
-
-def acronyms(values: pd.Series) -> pd.Series:
-    """:func:`acronym_key` of every value."""
-    return _per_distinct(values, acronym_key)
 
 
 def house_numbers(address_keys: pd.Series) -> pd.Series:

@@ -95,3 +95,13 @@ def score(comparisons: pd.DataFrame) -> np.ndarray:
     total = weights(comparisons).sum(axis=1).to_numpy(dtype=np.float64)
     total[comparisons["siren"].to_numpy() < 0] = -np.inf
     return total
+
+
+def upper_bound(comparisons: pd.DataFrame) -> np.ndarray:
+    """Best match weight a pair could reach whatever its token-set name and address scores.
+
+    ``comparisons`` holds every comparison but ``name_set`` and ``address``; pairs whose bound
+    is under the threshold need not have those (costly) scores computed.
+    """
+    best = comparisons.assign(name_set=100.0, address=100.0)
+    return score(best)

@@ -95,19 +95,8 @@ def survive(records: pd.DataFrame, labels: np.ndarray, explanations: pd.Series |
     frame["updated_at"] = pd.Series(rec["updated_at"].to_numpy()).groupby(labels).max().reindex(range(k)).to_numpy()
 
     sizes = np.bincount(labels, minlength=k)
-    multi = sizes[labels] > 1
     for column in CODE_LIST_COLUMNS:
-        values = rec[column].map(as_list)
-        lists = _empty_lists(k)
-        single_rows = np.flatnonzero(~multi)
-        lists[labels[single_rows]] = pd.Series(
-            [sorted(set(v)) for v in values.iloc[single_rows].tolist()], dtype=object
-        ).to_numpy()
-        if multi.any():
-            exploded = pd.DataFrame({"g": labels[multi], "v": values[multi].to_numpy()}).explode("v").dropna()
-            merged = exploded.drop_duplicates().sort_values(["g", "v"]).groupby("g")["v"].agg(list)
-            lists[merged.index.to_numpy()] = pd.Series(merged.tolist(), dtype=object).to_numpy()
-        frame[column] = lists
+        frame[column] = _union_lists(rec[column], labels, k)
     by_key = np.lexsort((key_rank, labels))
     groups = np.split(by_key, np.cumsum(sizes)[:-1]) if k else []
     frame["source_keys"] = [keys[g].tolist() for g in groups]
@@ -126,8 +115,19 @@ def survive(records: pd.DataFrame, labels: np.ndarray, explanations: pd.Series |
     return actors[[*COLUMNS, EXPLANATION_COLUMN]]
 
 
-def _empty_lists(k: int) -> np.ndarray:
-    return np.frompyfunc(lambda _: [], 1, 1)(np.arange(k)).astype(object)
+def _union_lists(values: pd.Series, labels: np.ndarray, k: int) -> list[list[str]]:
+    """Sorted union of the code lists of each cluster (no per-group Python aggregation)."""
+    lists = values.map(as_list)
+    counts = lists.str.len().fillna(0).to_numpy(dtype=np.int64)
+    flat = np.asarray([v for vs in lists.tolist() for v in vs], dtype=object)
+    group = np.repeat(labels, counts)
+    if len(flat):
+        codes, uniques = pd.factorize(flat, sort=True)
+        pairs = np.unique(group.astype(np.int64) * (len(uniques) + 1) + codes)
+        group, flat = pairs // (len(uniques) + 1), np.asarray(uniques, dtype=object)[pairs % (len(uniques) + 1)]
+    bounds = np.searchsorted(group, np.arange(k + 1))
+    flat_list = flat.tolist()
+    return [flat_list[bounds[g] : bounds[g + 1]] for g in range(k)]
 
 
 def _dedupe_uids(frame: pd.DataFrame) -> None:

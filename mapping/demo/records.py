@@ -19,8 +19,9 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from mapping.demo.names import strip_accents
 from mapping.demo.places import STREET_CODES
 from mapping.demo.world import SOURCES
 from mapping.schema import CODE_LIST_COLUMNS, CRS_WGS84, RECORD_COLUMNS
@@ -117,15 +118,18 @@ def _names(rng: np.random.Generator, name: np.ndarray, legal_form: np.ndarray, s
         )
         before = rng.random(int(add.sum())) < 0.5
         s[add] = np.where(before, words + " " + s[add].to_numpy(), s[add].to_numpy() + " " + words)
-    # dotted acronyms, abbreviations, dropped article, parenthesised suffix
-    for word, dotted in ACRONYMS.items():
-        hit = (rng.random(n) < 0.3) & s.str.contains(rf"\b{word}\b", regex=True).to_numpy()
-        s[hit] = s[hit].str.replace(rf"\b{word}\b", dotted, regex=True)
-    for word, short in ABBREVIATIONS.items():
-        hit = (rng.random(n) < 0.4) & s.str.contains(rf"\b{word}\b", regex=True).to_numpy()
-        s[hit] = s[hit].str.replace(rf"\b{word}\b", short, regex=True)
-    drop = (rng.random(n) < 0.3) & s.str.match(r"^(Les|La|Le|L') ?").to_numpy()
-    s[drop] = s[drop].str.replace(r"^(Les |La |Le |L')", "", regex=True)
+    # dotted acronyms, abbreviations, dropped article, parenthesised suffix (RE2 in pyarrow, in bulk)
+    arr = pa.array(s.tolist(), type=pa.large_string())
+    for word, variant, p in [
+        *((w, d, 0.3) for w, d in ACRONYMS.items()),
+        *((w, a, 0.4) for w, a in ABBREVIATIONS.items()),
+    ]:
+        pattern = rf"\b{word}\b"
+        hit = (rng.random(n) < p) & pc.match_substring_regex(arr, pattern).to_numpy(zero_copy_only=False)
+        arr = pc.if_else(pa.array(hit), pc.replace_substring_regex(arr, pattern, variant), arr)
+    drop = (rng.random(n) < 0.3) & pc.match_substring_regex(arr, r"^(Les|La|Le|L')").to_numpy(zero_copy_only=False)
+    arr = pc.if_else(pa.array(drop), pc.replace_substring_regex(arr, r"^(Les |La |Le |L')", ""), arr)
+    s = pd.Series(np.asarray(arr.to_pylist(), dtype=object), dtype=object)
     suffix = rng.random(n) < 0.03
     s[suffix] = s[suffix] + " " + _pick(rng, SUFFIXES[:3], int(suffix.sum()))
     out = s.to_numpy(dtype=object, copy=True)
@@ -136,16 +140,30 @@ def _names(rng: np.random.Generator, name: np.ndarray, legal_form: np.ndarray, s
         out = _upper(out)
     else:
         flat = rng.random(n) < 0.25
-        out[flat] = np.array([strip_accents(v) for v in out[flat].tolist()], dtype=object)
+        out[flat] = _flat(out[flat])
         caps = rng.random(n) < 0.1
         out[caps] = _upper(out[caps])
     return out
 
 
+def _ascii(values: np.ndarray) -> pa.Array:
+    """:func:`mapping.demo.names.strip_accents` of every value, vectorised (pyarrow)."""
+    arr = pa.array(values.tolist(), type=pa.large_string())
+    for ligature, plain in (("Œ", "OE"), ("œ", "oe"), ("Æ", "AE"), ("æ", "ae"), ("’", "'")):
+        arr = pc.replace_substring(arr, ligature, plain)
+    return pc.replace_substring_regex(pc.utf8_normalize(arr, form="NFKD"), r"\p{Mn}+", "")
+
+
+def _flat(values: np.ndarray) -> np.ndarray:
+    """Accents removed (object array; missing values stay missing)."""
+    return np.asarray(_ascii(values).to_pylist(), dtype=object)
+
+
 def _upper(values: np.ndarray) -> np.ndarray:
-    return np.array(
-        [" ".join(strip_accents(v).upper().replace("'", " ").split()) for v in values.tolist()], dtype=object
-    )
+    """SIRENE style: accents removed, upper case, apostrophes as spaces, single spaces."""
+    arr = pc.utf8_upper(_ascii(values))
+    arr = pc.utf8_trim_whitespace(pc.replace_substring_regex(arr, r"[\s']+", " "))
+    return np.asarray(arr.to_pylist(), dtype=object)
 
 
 def _addresses(rng: np.random.Generator, world: pd.DataFrame, rows: np.ndarray, style: SourceStyle) -> np.ndarray:
