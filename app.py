@@ -5,4 +5,9 @@ import streamlit as st
 from mapping import texts
 
 st.set_page_config(page_title=texts.APP_TITLE, layout="wide")
-st.navigation([st.Page("pages/map.py", title=texts.MAP_PAGE_TITLE, default=True)]).run()
+st.navigation(
+    [
+        st.Page("pages/map.py", title=texts.MAP_PAGE_TITLE, default=True),
+        st.Page("pages/search.py", title=texts.SEARCH_PAGE_TITLE),
+    ]
+).run()

@@ -25,8 +25,10 @@ from collections.abc import Callable, Sequence
 import folium
 import geopandas as gpd
 import pandas as pd
+from folium.map import FitBounds
 from folium.plugins import FastMarkerCluster
 from folium.template import Template
+from jinja2.utils import htmlsafe_json_dumps
 
 from mapping import taxonomy, texts
 from mapping.schema import CRS_WGS84, as_list
@@ -51,6 +53,7 @@ _ENTITIES = (
     ("\\", "&#92;"),
 )
 _OUTLINE_STYLE = {"color": "#8a8a8a", "weight": 1.2, "opacity": 0.8, "fill": False}
+_FR_PHONE_RE = re.compile(r"^0\d(?: \d\d){4}$")
 
 
 def escape_text(value: object) -> str:
@@ -114,6 +117,11 @@ class _Lookup:
         return out
 
 
+def _compact_phone(phone: str) -> str:
+    """``"02 38 00 00 00"`` -> ``"0238000000"`` (the popup puts the spaces back); other formats unchanged."""
+    return phone.replace(" ", "") if _FR_PHONE_RE.match(phone) else phone
+
+
 def _main_group(kinds: object, groups: dict[str, int]) -> int:
     return min((groups.get(k, _OTHER) for k in as_list(kinds)), default=_OTHER)
 
@@ -149,9 +157,9 @@ def _rows(gdf: gpd.GeoDataFrame) -> tuple[list[list], dict[str, list[str]]]:
         [wastes(v) for v in gdf["waste_types"]],
         escape_series(gdf["address"]).tolist(),
         place.tolist(),
-        escape_series(gdf["phone"]).str.strip().tolist(),
+        [_compact_phone(v) for v in escape_series(gdf["phone"]).str.strip().tolist()],
         [_email(v) for v in gdf["email"].tolist()],
-        [_website(v) for v in gdf["website"].tolist()],
+        [_website(v).removeprefix("https://") for v in gdf["website"].tolist()],
         [sources(v) for v in gdf["sources"]],
         distance,
         strict=True,
@@ -161,7 +169,7 @@ def _rows(gdf: gpd.GeoDataFrame) -> tuple[list[list], dict[str, list[str]]]:
     return rows, tables
 
 
-_CALLBACK = """(function () {
+_CALLBACK = r"""(function () {
     var T = %(tables)s, COLORS = %(colors)s, LBL = %(labels)s;
     function names(idx, table) { return idx.map(function (i) { return table[i]; }).join(", "); }
     function line(label, value) {
@@ -174,10 +182,11 @@ _CALLBACK = """(function () {
         h += line(LBL.kinds, names(r[4], T.k)) + line(LBL.families, names(r[5], T.f));
         h += line(LBL.waste, names(r[6], T.w));
         if (r[7] || r[8]) { h += "<div>" + [r[7], r[8]].filter(Boolean).join(", ") + "</div>"; }
-        if (r[9]) { h += "<div>" + r[9] + "</div>"; }
+        if (r[9]) { h += "<div>" + r[9].replace(/^(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)$/, "$1 $2 $3 $4 $5") + "</div>"; }
         if (r[10]) { h += "<div><a href='mailto:" + r[10] + "'>" + r[10] + "</a></div>"; }
-        if (r[11]) {
-            h += "<div><a href='" + r[11] + "' target='_blank' rel='noopener noreferrer'>";
+        if (r[11]) {  // http(s) only; "https://" is left out of the data
+            var url = r[11].indexOf("http://") === 0 ? r[11] : "https://" + r[11];
+            h += "<div><a href='" + url + "' target='_blank' rel='noopener noreferrer'>";
             h += LBL.website + "</a></div>";
         }
         if (r[13] !== null) { h += line(LBL.distance, r[13].toFixed(1).replace(".", ",") + " km"); }
@@ -192,6 +201,33 @@ _CALLBACK = """(function () {
         return marker;
     };
 })()"""
+
+
+class _CompactCluster(FastMarkerCluster):
+    """``FastMarkerCluster`` whose rows are compact JSON (no spaces, UTF-8) added in one ``addLayers`` call.
+
+    The rows hold HTML-escaped text only; ``htmlsafe_json_dumps`` also turns ``<``, ``>``, ``&`` and ``'``
+    into ``\\u`` escapes, so nothing in them can close the ``<script>`` block.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = (function(){
+                var callback = {{ this.callback }};
+                var data = {{ this.data_json }};
+                var cluster = L.markerClusterGroup({{ this.options|tojavascript }});
+                cluster.addLayers(data.map(callback));
+                cluster.addTo({{ this._parent.get_name() }});
+                return cluster;
+            })();
+        {% endmacro %}"""
+    )
+
+    def __init__(self, data: list[list], *, callback: str, **kwargs: object) -> None:
+        super().__init__([], callback=callback, **kwargs)
+        self.callback = callback
+        self.data_json = str(htmlsafe_json_dumps(data, ensure_ascii=False, separators=(",", ":")))
 
 
 class Legend(folium.MacroElement):
@@ -357,6 +393,11 @@ def build_map(
             fill_opacity=1,
             tooltip=escape_text(texts.SEARCH_CENTER),
         ).add_to(m)
+    # Fit first and without animation: a zoom ending while markercluster adds chunks breaks it (markercluster
+    # _zoomEnd on half-built clusters: "Cannot read properties of undefined (reading 'lat')", 20k points).
+    fit = FitBounds(bounds, padding=(24, 24), max_zoom=14)
+    fit.options["animate"] = False
+    fit.add_to(m)
     if len(gdf):
         rows, tables = _rows(gdf)
         labels = {k: escape_text(v) for k, v in texts.POPUP_LABELS.items()}
@@ -365,7 +406,7 @@ def build_map(
             "colors": json.dumps(_COLORS),
             "labels": json.dumps(labels),
         }
-        cluster = FastMarkerCluster(
+        cluster = _CompactCluster(
             rows,
             callback=callback,
             control=False,
@@ -378,5 +419,4 @@ def build_map(
         cluster.add_to(m)
         present = sorted({row[2] for row in rows})
         Legend(texts.LEGEND_TITLE, [(_GROUP_NAMES[i], _COLORS[i]) for i in present]).add_to(m)
-    m.fit_bounds(bounds, padding=(24, 24), max_zoom=14)
     return m

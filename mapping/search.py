@@ -26,260 +26,60 @@ only the selected rows. This module never imports streamlit.
 from __future__ import annotations
 
 import logging
-import re
 import time
-import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import lru_cache
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
-import pyproj
 import shapely
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 
 from mapping import taxonomy
-from mapping.schema import CRS_LAMBERT93, CRS_WGS84
+from mapping._search_criteria import (
+    _AREA_COLUMNS,
+    _AREA_ERRORS,
+    _TAXONOMY_ERRORS,
+    SIAE_ALIAS,
+    _area_codes,
+    _as_values,
+    _check_geometry,
+    _registered_sources,
+    _taxonomy_codes,
+    project,
+)
+from mapping._search_facets import _category_facet, _contracts_facet, _explode, _Facet, _list_facet
+from mapping._search_text import (
+    DESCRIPTION_WEIGHT,
+    EXACT,
+    PREFIX,
+    STOPWORDS,
+    TYPO1,
+    TYPO2,
+    _TextIndex,
+    normalize_text,
+    tokenize,
+)
+from mapping.schema import CRS_WGS84
+
+__all__ = [
+    "CELL_M",
+    "DESCRIPTION_WEIGHT",
+    "EXACT",
+    "PREFIX",
+    "SIAE_ALIAS",
+    "STOPWORDS",
+    "TYPO1",
+    "TYPO2",
+    "SupplierIndex",
+    "normalize_text",
+    "project",
+    "search",
+    "tokenize",
+]
 
 logger = logging.getLogger(__name__)
 
 #: Side of a grid cell, metres.
 CELL_M = 5_000.0
-#: Quality of a query-token match: exact, prefix, one typo, two typos; description hits count less.
-EXACT, PREFIX, TYPO1, TYPO2 = 1.0, 0.8, 0.7, 0.6
-DESCRIPTION_WEIGHT = 0.6
-STOPWORDS = frozenset(
-    ["a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "pour", "sur", "un", "une"]
-)
-SIAE_ALIAS = "siae"
-
-_WORD_RE = re.compile(r"[a-z0-9]+")
-_DOC_WORD_RE = re.compile(r"[a-z0-9]+|\x1f")
-_COMBINING_RE = re.compile(r"[\u0300-\u036f]+")
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
-_TAXONOMY_ERRORS = {
-    "actor_kinds": "Type de structure inconnu",
-    "purchase_families": "Famille d'achat inconnue",
-    "waste_types": "Type de déchet inconnu",
-    "product_types": "Type de produit inconnu",
-    "labels": "Label inconnu",
-    "reserved_contracts": "Marché réservé inconnu",
-}
-_AREA_ERRORS = {
-    "departements": "Département inconnu",
-    "epcis": "EPCI inconnu",
-    "communes": "Commune inconnue (code INSEE)",
-}
-_AREA_COLUMNS = {"departements": "departement", "epcis": "epci", "communes": "code_insee"}
-
-
-def normalize_text(text: str) -> str:
-    """Lower-case, accent-free form of ``text`` (``"Biodéchets Œuvre"`` -> ``"biodechets oeuvre"``).
-
-    Works on any length at C speed, so whole columns are normalised as one joined string.
-    """
-    text = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
-    return _COMBINING_RE.sub("", text).lower()
-
-
-def tokenize(text: object) -> list[str]:
-    """Normalised words (ASCII letters and digits) of ``text`` without stop-words, in order."""
-    if not isinstance(text, str):
-        return []
-    return [w for w in _WORD_RE.findall(normalize_text(text)) if w not in STOPWORDS]
-
-
-@lru_cache(maxsize=1)
-def _projection() -> tuple[pyproj.Transformer, np.ndarray, np.ndarray]:
-    """WGS84 -> Lambert-93 transformer and a latitude -> scale-factor table (conformal: k = k(lat))."""
-    transformer = pyproj.Transformer.from_crs(CRS_WGS84, CRS_LAMBERT93, always_xy=True)
-    lats = np.arange(-89.0, 89.01, 0.01)
-    scale = pyproj.Proj(CRS_LAMBERT93).get_factors(np.full(lats.shape, 3.0), lats).parallel_scale
-    ok = np.isfinite(scale)
-    return transformer, lats[ok], np.asarray(scale, dtype=float)[ok]
-
-
-def project(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Lambert-93 ``x, y`` (metres) and scale factor of WGS84 points (NaN stays NaN)."""
-    transformer, lats, scale = _projection()
-    x, y = transformer.transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
-    return np.asarray(x, dtype=float), np.asarray(y, dtype=float), np.interp(lat, lats, scale)
-
-
-# ------------------------------------------------------------------------------------- facets
-
-
-def _csr(keys: np.ndarray, positions: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Posting lists ``(indptr, rows)``: ``rows[indptr[k]:indptr[k+1]]``, sorted unique positions of key ``k``."""
-    span = int(positions.max()) + 1 if len(positions) else 1
-    combined = np.sort(keys.astype(np.int64) * span + positions)
-    if len(combined):
-        combined = combined[np.concatenate(([True], combined[1:] != combined[:-1]))]  # a pair listed twice counts once
-    indptr = np.searchsorted(combined, np.arange(size + 1, dtype=np.int64) * span)
-    return indptr, (combined % span).astype(np.int32)
-
-
-@dataclass
-class _Facet:
-    """One filterable attribute: per-row bit masks (list columns) or category codes, plus postings."""
-
-    vocab: dict[str, int]
-    indptr: np.ndarray
-    postings: np.ndarray
-    bits: np.ndarray | None = None  # uint64 per row (list columns with ≤ 64 codes)
-    codes: np.ndarray | None = None  # int32 per row, shifted by one (0 = missing)
-
-    def rows(self, ids: list[int]) -> np.ndarray:
-        """Sorted positions holding any of ``ids``."""
-        parts = [self.postings[self.indptr[i] : self.indptr[i + 1]] for i in ids]
-        return np.unique(np.concatenate(parts)) if len(parts) > 1 else (parts[0] if parts else np.empty(0, np.int32))
-
-    def count(self, ids: list[int]) -> int:
-        return int(sum(self.indptr[i + 1] - self.indptr[i] for i in ids))
-
-    def mask(self, ids: list[int], where: slice | np.ndarray) -> np.ndarray:
-        """Boolean mask of the positions ``where`` holding any of ``ids``."""
-        if self.codes is not None:
-            lut = np.zeros(len(self.vocab) + 1, dtype=bool)
-            lut[np.asarray(ids, dtype=np.int64) + 1] = True
-            return lut[self.codes[where]]
-        if self.bits is not None:
-            wanted = np.uint64(sum(1 << i for i in ids))
-            return (self.bits[where] & wanted) != 0
-        hits = self.rows(ids)
-        positions = np.arange(where.start, where.stop) if isinstance(where, slice) else where
-        return np.isin(positions, hits)
-
-
-def _explode(values: pd.Series, grid_pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Items of a list column and the grid position of their row (missing/empty cells give nothing)."""
-    items = pd.Series(values.to_numpy(), index=grid_pos, copy=False).explode()
-    items = items[items.notna()]
-    return items.to_numpy(dtype=object), items.index.to_numpy(dtype=np.int64)
-
-
-def _list_facet(values: pd.Series, vocab: list[str], grid_pos: np.ndarray) -> _Facet:
-    items, rows = _explode(values, grid_pos)
-    ids = pd.Index(vocab).get_indexer(items)
-    keep = ids >= 0
-    return _bits_facet(*_csr(ids[keep], rows[keep], len(vocab)), vocab, len(grid_pos))
-
-
-def _bits_facet(indptr: np.ndarray, postings: np.ndarray, vocab: list[str], n: int) -> _Facet:
-    bits = None
-    if len(vocab) <= 64:
-        bits = np.zeros(n, dtype=np.uint64)
-        for i in range(len(vocab)):
-            bits[postings[indptr[i] : indptr[i + 1]]] |= np.uint64(1 << i)
-    return _Facet({v: i for i, v in enumerate(vocab)}, indptr, postings, bits=bits)
-
-
-def _contracts_facet(kinds: _Facet, n: int) -> _Facet:
-    """Reserved-contract articles of each row, derived from its actor kinds (bit operations only)."""
-    vocab = taxonomy.codes("reserved_contracts")
-    keys, rows = [], []
-    for j, article in enumerate(vocab):
-        ids = [i for kind, i in kinds.vocab.items() if article in taxonomy.reserved_contracts([kind])]
-        hits = kinds.rows(ids) if ids else np.empty(0, np.int32)
-        keys.append(np.full(len(hits), j))
-        rows.append(hits.astype(np.int64))
-    return _bits_facet(*_csr(np.concatenate(keys), np.concatenate(rows), len(vocab)), vocab, n)
-
-
-def _category_facet(values: pd.Series, grid_pos: np.ndarray) -> _Facet:
-    codes, uniques = pd.factorize(values.astype(object).where(values.notna(), None), use_na_sentinel=True)
-    shifted = np.zeros(len(grid_pos), dtype=np.int32)
-    shifted[grid_pos] = codes + 1
-    present = codes >= 0
-    indptr, postings = _csr(codes[present], grid_pos[present], len(uniques))
-    return _Facet({str(v): i for i, v in enumerate(uniques)}, indptr, postings, codes=shifted)
-
-
-# ------------------------------------------------------------------------------------- text
-
-
-@dataclass
-class _TextIndex:
-    """Name and description postings over one sorted vocabulary, and sorted SIRET/SIREN keys."""
-
-    vocab: np.ndarray  # sorted unique tokens (object)
-    lookup: dict[str, int]
-    fields: tuple[tuple[np.ndarray, np.ndarray, float], ...]  # (indptr, postings, weight)
-    ids: tuple[tuple[np.ndarray, np.ndarray], ...]  # (sorted identifiers, positions)
-
-    @classmethod
-    def build(cls, gdf: pd.DataFrame, grid_pos: np.ndarray) -> _TextIndex:
-        per_field, words = [], []
-        for column in ("name", "description"):
-            codes, uniques = pd.factorize(gdf[column].astype(object), use_na_sentinel=True)
-            joined = normalize_text("\x1f".join(str(u).replace("\x1f", " ") for u in uniques))
-            flat = np.array([*_DOC_WORD_RE.findall(joined), "\x1f"], dtype=object)
-            sep = flat == "\x1f"
-            doc = np.cumsum(sep) - sep  # text number of each word
-            keep = ~sep & ~pd.Series(flat).isin(STOPWORDS).to_numpy()
-            per_field.append((codes, doc[keep]))
-            words.append(flat[keep])
-        token_ids, vocab = pd.factorize(np.concatenate(words), sort=True)
-        fields, start = [], 0
-        for (codes, doc), weight in zip(per_field, (1.0, DESCRIPTION_WEIGHT), strict=True):
-            tokens = token_ids[start : start + len(doc)]
-            start += len(doc)
-            fields.append((*_expand_docs(codes, doc, tokens, grid_pos, len(vocab)), weight))
-        ids = []
-        for column in ("siret", "siren"):
-            values = gdf[column].astype(object).where(gdf[column].notna(), "").astype(str).to_numpy()
-            order = np.argsort(values, kind="stable")
-            ids.append((values[order], grid_pos[order]))
-        vocab = np.asarray(vocab, dtype=object)
-        return cls(vocab, {t: i for i, t in enumerate(vocab)}, tuple(fields), tuple(ids))
-
-    def expand(self, token: str) -> list[tuple[int, float]]:
-        """Vocabulary entries matching a query token, with their quality."""
-        found: dict[int, float] = {}
-        if len(token) >= 4:
-            maxd = 1 if len(token) <= 6 else 2
-            for _t, dist, i in process.extract(token, self.vocab, scorer=OSA.distance, score_cutoff=maxd, limit=None):
-                found[i] = TYPO1 if dist <= 1 else TYPO2
-        if len(token) >= 3:
-            lo, hi = np.searchsorted(self.vocab, [token, token + "\uffff"])
-            found.update(dict.fromkeys(range(int(lo), int(hi)), PREFIX))
-        if token in self.lookup:
-            found[self.lookup[token]] = EXACT
-        return list(found.items())
-
-    def token_scores(self, token: str, n: int) -> np.ndarray:
-        """Best match quality of ``token`` per position (0 when absent)."""
-        best = np.zeros(n, dtype=np.float32)
-        if token.isdigit():
-            if len(token) >= 5:
-                for keys, positions in self.ids:
-                    lo, hi = np.searchsorted(keys, [token, token + ":"])  # ':' sorts right after '9'
-                    best[positions[lo:hi]] = EXACT
-            return best
-        for i, quality in sorted(self.expand(token), key=lambda item: item[1]):
-            for indptr, postings, weight in self.fields:
-                best[postings[indptr[i] : indptr[i + 1]]] = np.maximum(
-                    best[postings[indptr[i] : indptr[i + 1]]], quality * weight
-                )
-        return best
-
-
-def _expand_docs(
-    codes: np.ndarray, doc: np.ndarray, tokens: np.ndarray, grid_pos: np.ndarray, size: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Postings token -> positions from the words of each distinct text (texts shared by rows are read once)."""
-    present = codes >= 0
-    order = np.argsort(codes[present], kind="stable")
-    rows_by_doc = grid_pos[present][order]
-    per_doc = np.bincount(codes[present], minlength=int(doc.max()) + 1 if len(doc) else 0)
-    doc_start = np.concatenate(([0], np.cumsum(per_doc)))[:-1]
-    count = per_doc[doc]
-    offsets = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
-    rows = rows_by_doc[np.repeat(doc_start[doc], count) + offsets]
-    return _csr(np.repeat(tokens, count), rows, size)
 
 
 # ------------------------------------------------------------------------------------- index
@@ -532,111 +332,6 @@ def _ordered(keys: np.ndarray, rows: np.ndarray, limit: int | None) -> np.ndarra
         candidates = np.flatnonzero(keys <= kth)
         return candidates[np.lexsort((rows[candidates], keys[candidates]))][:limit]
     return np.lexsort((rows, keys))
-
-
-def _as_values(value: object) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, (str, int)):
-        value = [value]
-    return list(dict.fromkeys(str(v).strip() for v in value if v is not None and str(v).strip()))
-
-
-@lru_cache(maxsize=8)
-def _label_codes(name: str) -> dict[str, str]:
-    """Normalised French label -> code (so that « Espaces verts » works as well as ``espaces_verts``)."""
-    return {" ".join(tokenize(e["label"])): e["code"] for e in taxonomy.entries(name)}
-
-
-def _code_for_label(name: str, value: str) -> str | None:
-    """The code whose French label is, or starts with, ``value`` (when only one does)."""
-    wanted = " ".join(tokenize(value))
-    labels = _label_codes(name)
-    if not wanted or wanted in labels:
-        return labels.get(wanted)
-    found = [code for label, code in labels.items() if label.startswith(wanted + " ")]
-    return found[0] if len(found) == 1 else None
-
-
-def _taxonomy_codes(name: str, values: list[str]) -> list[str]:
-    known = set(taxonomy.codes(name))
-    out, unknown = [], []
-    for value in values:
-        if value in known:
-            out.append(value)
-        elif name == "actor_kinds" and value.lower() == SIAE_ALIAS:
-            out.extend(sorted(taxonomy.SIAE_KINDS))
-        elif value.lower() in known or value.upper() in known:
-            out.append(value.lower() if value.lower() in known else value.upper())
-        elif code := _code_for_label(name, value):
-            out.append(code)
-        else:
-            unknown.append(value)
-    if unknown:
-        msg = f"{_TAXONOMY_ERRORS[name]} : {', '.join(unknown)}"
-        raise ValueError(msg)
-    return out
-
-
-def _area_codes(name: str, values: list[str], geography: object) -> list[str]:
-    if name == "departements":
-        values = [v.upper().zfill(2) if v.isdigit() else v.upper() for v in values]
-        known = geography.departement_names()
-    elif name == "epcis":
-        known = geography.epci_names()
-    else:
-        values = [v.upper().zfill(5) if v.isdigit() else v.upper() for v in values]
-        known = _commune_codes()
-    unknown = [v for v in values if v not in known]
-    if unknown:
-        msg = f"{_AREA_ERRORS[name]} : {', '.join(unknown)}"
-        raise ValueError(msg)
-    return values
-
-
-@lru_cache(maxsize=1)
-def _commune_codes() -> frozenset[str]:
-    from mapping import geography
-
-    return frozenset(geography.communes()["code_insee"])
-
-
-def _registered_sources() -> set[str]:
-    try:
-        import connectors  # local import: the core does not need connectors
-    except ImportError:  # pragma: no cover - connectors ship with the app
-        return set()
-    return set(connectors.REGISTRY)
-
-
-def _check_geometry(
-    near: tuple[float, float] | None, radius_km: float | None, limit: int | None
-) -> tuple[float, float, float, float | None] | None:
-    """Validate ``near``/``radius_km``/``limit``; return ``(x, y, scale, radius_m)`` or None."""
-    if limit is not None and (not isinstance(limit, (int, np.integer)) or limit < 0):
-        msg = f"La limite doit être un entier positif ou nul, pas {limit!r}"
-        raise ValueError(msg)
-    if near is None:
-        if radius_km is not None:
-            msg = "Un rayon de recherche demande un point de départ (near=(lon, lat))"
-            raise ValueError(msg)
-        return None
-    try:
-        lon, lat = (float(v) for v in near)
-    except (TypeError, ValueError) as exc:
-        msg = f"Point de départ invalide : {near!r} (attendu : (longitude, latitude))"
-        raise ValueError(msg) from exc
-    if not (np.isfinite(lon) and np.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
-        msg = f"Coordonnées hors limites : {near!r} (attendu : (longitude, latitude) en degrés)"
-        raise ValueError(msg)
-    radius = None
-    if radius_km is not None:
-        if not isinstance(radius_km, (int, float, np.number)) or not np.isfinite(radius_km) or radius_km <= 0:
-            msg = f"Le rayon doit être un nombre de kilomètres strictement positif, pas {radius_km!r}"
-            raise ValueError(msg)
-        radius = float(radius_km) * 1000.0
-    x, y, scale = project(np.array([lon]), np.array([lat]))
-    return float(x[0]), float(y[0]), float(scale[0]), radius
 
 
 def search(gdf: gpd.GeoDataFrame, **criteria: object) -> gpd.GeoDataFrame:

@@ -33,6 +33,68 @@ TABLE_COLUMNS = {
     "departement": "Département",
 }
 
+# --- Search page ---------------------------------------------------------------------------------
+SEARCH_PAGE_TITLE = "Rechercher des fournisseurs"
+SEARCH_PAGE_INTRO = (
+    "Trouvez les fournisseurs responsables proches d'un lieu : une commune, un code postal, un EPCI, "
+    "un département ou un lycée de la région."
+)
+PLACE_LABEL = "Lieu"
+PLACE_PLACEHOLDER = "Commune, code postal, EPCI, département ou lycée"
+PLACE_HELP = (
+    "Exemples : Tours, 45000, Orléans Métropole, Indre-et-Loire, lycée Pothier. "
+    "Laissez vide pour chercher dans toute la région."
+)
+PLACE_CHOICE_LABEL = "Précisez le lieu"
+PLACE_CHOICE_PLACEHOLDER = "Choisissez dans la liste"
+PLACE_RESOLVED = "Lieu retenu : **{label}**"
+PLACE_WHOLE_REGION = "Aucun lieu indiqué : recherche dans toute la région."
+RADIUS_LABEL = "Rayon (km)"
+RADIUS_HELP = "Distance à vol d'oiseau autour d'une commune, d'un lycée ou d'un point."
+RADIUS_AREA_HELP = "Sans objet pour un EPCI ou un département : la recherche porte sur tout son territoire."
+TEXT_LABEL = "Nom, SIRET ou mot-clé"
+TEXT_PLACEHOLDER = "ex. recyclerie, 123 456 789, traiteur bio"
+CRITERIA_HEADER = "Critères"
+CRITERIA_HELP = "Un fournisseur correspond s'il a au moins une des valeurs choisies dans chaque critère."
+FACET_LABELS = {
+    "purchase_families": "Familles d'achat",
+    "waste_types": "Natures de déchets",
+    "product_types": "Produits alimentaires",
+    "actor_kinds": "Types d'acteurs",
+    "labels": "Labels",
+    "reserved_contracts": "Marchés réservés",
+    "sources": "Sources",
+}
+SEARCH_TABLE_HEADER = "Fournisseurs trouvés"
+SEARCH_TABLE_COLUMNS = {
+    "name": "Nom",
+    "distance_km": "Distance (km)",
+    "kinds": "Types",
+    "offer": "Familles / Déchets",
+    "food": "Produits / Labels",
+    "city": "Commune",
+    "contact": "Contact",
+}
+SEARCH_NO_RESULT = "Aucun fournisseur ne correspond à ces critères {where}."
+SEARCH_HINT_RADIUS = "Élargissez le rayon de recherche ou retirez un critère."
+SEARCH_HINT_CRITERIA = "Retirez un critère ou choisissez un lieu plus large."
+SEARCH_CAPPED_NEAREST = "La carte et le tableau montrent les {shown} fournisseurs les plus proches sur {total}."
+SEARCH_CAPPED_FIRST = "La carte et le tableau montrent les {shown} premiers fournisseurs sur {total}."
+SEARCH_ERROR = "La recherche n'a pas pu aboutir : {error}"
+WHERE_REGION = "dans la région"
+WHERE_RADIUS = "à moins de {radius} km {of_place}"
+WHERE_EPCI = "dans l'EPCI {label}"
+WHERE_DEPARTEMENT = "dans le département {label}"
+#: How to say "in <département>" for the région's départements (article and elision differ).
+IN_DEPARTEMENT = {
+    "18": "dans le Cher (18)",
+    "28": "en Eure-et-Loir (28)",
+    "36": "dans l'Indre (36)",
+    "37": "en Indre-et-Loire (37)",
+    "41": "en Loir-et-Cher (41)",
+    "45": "dans le Loiret (45)",
+}
+
 # --- Data status -----------------------------------------------------------------------------------
 DEMO_NOTICE = (
     "**Données de démonstration.** Les acteurs affichés sont fictifs : ils ont été générés "
@@ -113,3 +175,35 @@ def source_lines(status: dict) -> list[str]:
     if status.get("built_at"):
         lines.append(FOOTER_BUILT.format(date=format_date(status["built_at"])))
     return lines
+
+
+def suppliers_count(n: int) -> str:
+    """``"1 fournisseur"``, ``"12 345 fournisseurs"`` (French plural: 0 and 1 are singular)."""
+    return f"{format_count(n)} fournisseur{'s' if n > 1 else ''}"
+
+
+def of_name(name: str) -> str:
+    """French « de » before a name, with elision: ``"d'Orléans (45)"``, ``"de Tours (37)"``.
+
+    A name starting with « Lycée » or « Point » takes « du » (``"du lycée Pothier (Orléans)"``).
+    """
+    first = name.split(" ", 1)[0].lower()
+    if first in {"lycée", "point"}:
+        return f"du {name[:1].lower()}{name[1:]}"
+    if name[:1].lower() in "aeiouyàâäéèêëîïôöùûüœæ":
+        return f"d'{name}"
+    return f"de {name}"
+
+
+def format_radius(radius_km: float) -> str:
+    """``20.0`` -> ``"20"``, ``2.5`` -> ``"2,5"``."""
+    return f"{radius_km:g}".replace(".", ",")
+
+
+#: Characters that Streamlit's Markdown would interpret inline (``$`` starts LaTeX, ``[`` a link).
+_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|$~"})
+
+
+def markdown_text(value: str) -> str:
+    """``value`` shown literally in Streamlit Markdown (names and typed text are not markup)."""
+    return str(value).translate(_MARKDOWN_SPECIAL)

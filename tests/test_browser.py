@@ -180,3 +180,42 @@ def test_untrusted_names_do_not_run_in_the_browser(chromium, tmp_path, actors_fa
         assert page.evaluate("() => window.__pwned") is None
         assert inner.evaluate("() => window.top.__pwned") is None
     assert not seen["errors"], seen["errors"]
+
+
+def test_search_page_in_chromium(chromium, tmp_path):
+    """A buyer types « Tours », picks a purchase family and gets the count, the circle and the markers."""
+    from playwright.sync_api import expect
+
+    store.load_suppliers()
+    with streamlit_server(tmp_path / "streamlit.log") as url, browser_page(chromium) as page:
+        seen = _watch(page)
+        # Enter through the app, as a user does: a first visit straight to /search on a fresh server is run
+        # by Streamlit's legacy pages/ mode (no st.navigation, narrow layout) while the folder is named pages/.
+        page.goto(url)
+        page.get_by_test_id("stSidebarNav").get_by_text("Rechercher des fournisseurs").click()
+        page.get_by_role("heading", name="Rechercher des fournisseurs").wait_for()
+        seen["failed"].clear()  # the map page's requests cut short by leaving it
+        place = page.get_by_label("Lieu", exact=True)
+        place.fill("Tours")
+        place.press("Enter")
+        page.get_by_text("Lieu retenu : Tours (37)").wait_for()
+        family = page.get_by_test_id("stSidebar").get_by_label("Familles d'achat")
+        family.click()
+        family.fill("Espaces verts")
+        page.keyboard.press("Enter")
+        page.keyboard.press("Escape")
+        count = page.get_by_text(re.compile(r"^\d+ fournisseurs? à moins de 20 km de Tours \(37\)$"))
+        count.wait_for()
+        expect(page.locator(MAP_FRAME)).to_have_count(1, timeout=60_000)  # the map page's stale map is gone
+        frame = page.frame_locator(MAP_FRAME)
+        frame.locator(".marker-cluster, .leaflet-marker-icon").first.wait_for(state="visible")
+        assert frame.locator("path.leaflet-interactive").count() >= 2  # search circle and its centre
+        assert page.get_by_test_id("stDataFrame").first.is_visible()  # a canvas grid: no DOM text to read
+        nav = page.get_by_test_id("stSidebarNav").inner_text()
+        assert "Carte des acteurs" in nav and "Rechercher des fournisseurs" in nav
+        page.wait_for_timeout(1500)  # let clusters settle before the screenshot
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "recherche.png"), full_page=True)
+        print(f"\n{count.inner_text()}")
+    assert not seen["errors"], seen["errors"]
+    assert not [u for u in seen["failed"] if "127.0.0.1" in u], seen["failed"]

@@ -1,0 +1,43 @@
+"""Data shared by the pages, loaded once per built table (``st.cache_resource``: one object for all users).
+
+Imported as ``pages._data``: Streamlit puts ``app.py``'s directory on ``sys.path`` (``streamlit run``),
+and pytest's rootdir is the same directory (AppTest). Never mutate the returned objects.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import geopandas as gpd
+import streamlit as st
+
+from mapping import query, store
+from mapping.search import SupplierIndex
+
+log = logging.getLogger(__name__)
+
+
+def table_key() -> tuple[str, int | None]:
+    """Cache key of the built table: its path and modification time (a rebuild gives new objects)."""
+    path: Path = store.build_path()
+    return str(path), (path.stat().st_mtime_ns if path.exists() else None)
+
+
+@st.cache_resource(max_entries=1, show_spinner="Chargement des acteurs…")
+def suppliers(path: str, mtime_ns: int | None) -> gpd.GeoDataFrame:
+    """The actor table, loaded once per built file (never mutate it)."""
+    log.info("Chargement de %s (mtime %s)", path, mtime_ns)
+    return store.load_suppliers()
+
+
+@st.cache_resource(max_entries=1, show_spinner="Préparation de la recherche…")
+def search_index(path: str, mtime_ns: int | None) -> tuple[SupplierIndex, dict[str, dict[str, int]]]:
+    """The search index of :func:`suppliers` (same key) and the counts shown next to each criterion."""
+    actors = suppliers(path, mtime_ns)
+    return SupplierIndex(actors), query.option_counts(actors)
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def data_status() -> dict:
+    return store.data_status()

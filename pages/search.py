@@ -1,0 +1,103 @@
+"""« Rechercher des fournisseurs »: a place and a radius, criteria, then a count, a map and a table."""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from mapping import maps, query, texts
+from pages import _data
+
+log = logging.getLogger(__name__)
+
+try:
+    key = _data.table_key()
+    _data.suppliers(*key)
+    index, counts = _data.search_index(*key)
+except Exception as exc:  # shown to the user, then logged with its traceback
+    log.exception("Chargement des acteurs impossible")
+    st.error(texts.LOAD_ERROR.format(error=exc))
+    st.stop()
+status = _data.data_status()
+
+st.title(texts.SEARCH_PAGE_TITLE)
+st.caption(texts.SEARCH_PAGE_INTRO)
+if status.get("demo"):
+    st.warning(texts.DEMO_NOTICE, icon=":material/science:")
+
+place_col, radius_col, text_col = st.columns([5, 3, 4], gap="medium")
+with place_col:
+    typed = st.text_input(texts.PLACE_LABEL, placeholder=texts.PLACE_PLACEHOLDER, help=texts.PLACE_HELP, key="lieu")
+    lookup = query.locate(typed)
+    place = lookup.place
+    if lookup.candidates:
+        st.info(texts.markdown_text(lookup.message), icon=":material/help:")
+        chosen = st.selectbox(
+            texts.PLACE_CHOICE_LABEL,
+            options=lookup.candidate_labels,
+            index=None,
+            placeholder=texts.PLACE_CHOICE_PLACEHOLDER,
+            key="lieu_choix",
+        )
+        place = lookup.pick(chosen)
+    elif lookup.message:
+        st.error(texts.markdown_text(lookup.message), icon=":material/wrong_location:")
+    if place is not None:
+        st.caption(texts.PLACE_RESOLVED.format(label=texts.markdown_text(place.label)))
+    elif not lookup.text:
+        st.caption(texts.PLACE_WHOLE_REGION)
+with radius_col:
+    radius_km = st.slider(
+        texts.RADIUS_LABEL,
+        *query.RADIUS_RANGE_KM,
+        value=query.DEFAULT_RADIUS_KM,
+        disabled=not query.is_point(place),
+        help=texts.RADIUS_HELP if query.is_point(place) or place is None else texts.RADIUS_AREA_HELP,
+        key="rayon",
+    )
+with text_col:
+    text = st.text_input(texts.TEXT_LABEL, placeholder=texts.TEXT_PLACEHOLDER, key="texte")
+
+with st.sidebar:
+    st.header(texts.CRITERIA_HEADER)
+    st.caption(texts.CRITERIA_HELP)
+    choices = {}
+    for name in query.FACETS:
+        options = query.facet_options(name, counts)
+        choices[name] = st.multiselect(
+            texts.FACET_LABELS[name],
+            options=list(options),
+            format_func=options.__getitem__,
+            placeholder=texts.FILTERS_PLACEHOLDER,
+            key=f"critere_{name}",
+        )
+
+if lookup.text and place is None:
+    st.stop()  # the message (and the list of candidates) above says what to do
+
+outcome = query.run_search(index, place=place, radius_km=radius_km, text=text, choices=choices)
+if outcome.error:
+    st.error(outcome.error)
+    st.stop()
+st.subheader(outcome.headline)
+if outcome.empty_message:
+    st.info(outcome.empty_message, icon=":material/search_off:")
+else:
+    if outcome.capped_message:
+        st.caption(outcome.capped_message)
+    folium_map = maps.build_map(outcome.found, center=outcome.center, radius_km=outcome.radius_km)
+    st_folium(folium_map, returned_objects=[], height=560, use_container_width=True, key="carte_recherche")
+    st.markdown(f"#### {texts.SEARCH_TABLE_HEADER}")
+    st.dataframe(
+        outcome.table,
+        hide_index=True,
+        height=360,
+        column_config={texts.SEARCH_TABLE_COLUMNS["distance_km"]: st.column_config.NumberColumn(format="localized")},
+    )
+
+st.divider()
+st.markdown(f"**{texts.FOOTER_HEADER}**")
+for line in texts.source_lines(status):
+    st.caption(line)
