@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from mapping import texts
+from mapping import import_texts, texts
 
 st.set_page_config(page_title=texts.APP_TITLE, layout="wide")
 st.navigation(
     [
         st.Page("pages/map.py", title=texts.MAP_PAGE_TITLE, default=True),
         st.Page("pages/search.py", title=texts.SEARCH_PAGE_TITLE),
+        st.Page("pages/sources.py", title=import_texts.PAGE_TITLE),
     ]
 ).run()

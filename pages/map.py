@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 
-import geopandas as gpd
 import streamlit as st
 from streamlit_folium import st_folium
 
 import connectors
-from mapping import filters, maps, store, taxonomy, texts
+from mapping import filters, maps, taxonomy, texts
+from pages._data import data_status, suppliers, table_key
 
 log = logging.getLogger(__name__)
 
@@ -17,21 +17,8 @@ log = logging.getLogger(__name__)
 MAP_MAX_POINTS = 20_000
 
 
-@st.cache_resource(max_entries=1, show_spinner="Chargement des acteurs…")
-def suppliers(path: str, mtime_ns: int | None) -> gpd.GeoDataFrame:
-    """The actor table, loaded once per built file (never mutate it)."""
-    log.info("Chargement de %s (mtime %s)", path, mtime_ns)
-    return store.load_suppliers()
-
-
-@st.cache_data(ttl=300, show_spinner=False)
-def data_status() -> dict:
-    return store.data_status()
-
-
-path = store.build_path()
 try:
-    actors = suppliers(str(path), path.stat().st_mtime_ns if path.exists() else None)
+    actors = suppliers(*table_key())
 except Exception as exc:  # shown to the user, then logged with its traceback
     log.exception("Chargement des acteurs impossible")
     st.error(texts.LOAD_ERROR.format(error=exc))
