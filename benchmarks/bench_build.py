@@ -1,6 +1,6 @@
 """Benchmark: time and peak memory of ``python -m mapping build`` on the committed (default) world.
 
-Usage: ``python benchmarks/bench_build.py [--repeat 3]``. Each run is a fresh subprocess so that
+Usage: ``python benchmarks/bench_build.py [--repeat 3] [--steps]``. Each run is a fresh subprocess so that
 peak RSS (``ru_maxrss`` of the child) and import costs are those a user sees. Prints figures only.
 """
 
@@ -26,7 +26,8 @@ t1 = time.perf_counter()
 report = build(output=sys.argv[1])
 t2 = time.perf_counter()
 print(json.dumps({"import_s": t1 - t0, "build_s": t2 - t1, "actors": report.actors,
-                  "records": report.records, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "records": report.records, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "steps": report.timings}))
 """
 
 
@@ -48,6 +49,7 @@ def run_once(output: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--steps", action="store_true", help="also print the median seconds of each build step")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         runs = [run_once(Path(tmp) / f"suppliers-{i}.parquet") for i in range(args.repeat)]
@@ -60,6 +62,10 @@ def main() -> None:
     ):
         values = [r[key] for r in runs]
         print(f"{label:<18} median {statistics.median(values):8.2f}   min {min(values):8.2f}   max {max(values):8.2f}")
+    if args.steps:
+        print("steps (median s):")
+        for step in runs[0].get("steps", {}):
+            print(f"  {step:<32} {statistics.median(r['steps'].get(step, 0.0) for r in runs):6.2f}")
 
 
 if __name__ == "__main__":

@@ -102,12 +102,13 @@ class PartnerConnector(BaseConnector):
         rows = list(raw)
         if load_spec(self.NAME).rows_per_company:
             rows = aggregate(rows)
-        return records_frame([self._record(dict(row)) for row in rows])
+        known = {col: frozenset(taxonomy.codes(col)) for col in schema.CODE_LIST_COLUMNS}
+        return records_frame([self._record(dict(row), known) for row in rows])
 
-    def _record(self, row: dict[str, Any]) -> dict[str, Any]:
+    def _record(self, row: dict[str, Any], known: Mapping[str, frozenset[str]]) -> dict[str, Any]:
+        """One record; ``known`` holds the codes of each code-list column (others are dropped)."""
         enrich.complete(row, row.get("enrichment"))
         geometry = point_or_none(row.get("lon"), row.get("lat")) if row.get("lon") is not None else None
-        known = {col: set(taxonomy.codes(col)) for col in schema.CODE_LIST_COLUMNS}
         siret = row.get("siret")
         return {
             "source": self.NAME,

@@ -24,11 +24,12 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 from connectors.base import REPO_ROOT, SourceError
+from mapping.geography import strip_combining
 
 SPEC_DIR = REPO_ROOT / "data" / "reference" / "partner_files"
 #: Extensions accepted for a partner file.
@@ -81,9 +82,16 @@ class PartnerSpec:
 
 def fold(text: object) -> str:
     """Comparison key: no accents, lower case, punctuation as single spaces (``"N° SIRET "`` -> ``"n siret"``)."""
-    value = unicodedata.normalize("NFKD", str(text or "").replace("’", "'").replace("œ", "oe").replace("Œ", "OE"))
-    value = "".join(ch for ch in value if not unicodedata.combining(ch)).casefold()
-    return " ".join(_PUNCT_RE.sub(" ", value).split())
+    return _fold(str(text or ""))
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold(text: str) -> str:
+    # Cells repeat a lot (vocabulary values, postcodes, cities): fold each distinct one once.
+    if not text.isascii():  # NFKD and combining marks only matter beyond ASCII
+        text = unicodedata.normalize("NFKD", text.replace("’", "'").replace("œ", "oe").replace("Œ", "OE"))
+        text = strip_combining(text)
+    return " ".join(_PUNCT_RE.sub(" ", text.casefold()).split())
 
 
 def cell_text(value: Any) -> str:

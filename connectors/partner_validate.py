@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -39,6 +39,8 @@ _NAF_RE = re.compile(r"^(\d{2})\.?(\d{2})([A-Za-z])$")
 #: Margin (degrees) around the region's bounding box for coordinates.
 BBOX_MARGIN = 0.05
 EXCERPT_CHARS = 120
+#: ``find_commune(*, postcode=None, city=None) -> commune row | None``.
+FindCommune = Callable[..., dict | None]
 
 
 # --------------------------------------------------------------------------- value parsers
@@ -121,7 +123,23 @@ def _codes(spec: PartnerSpec, column: str, text: str, warn: list[str]) -> dict[s
     return found
 
 
-def _place(values: dict[str, str], point: tuple[float, float] | None, region_deps: set[str]) -> tuple[dict, str]:
+def cached_find_commune() -> FindCommune:
+    """:func:`mapping.geography.find_commune` memoised per distinct ``(postcode, city)``: the rows of
+    a file repeat the same few hundred communes, and a fuzzy lookup costs ~1 ms."""
+    found: dict[tuple[str | None, str | None], dict | None] = {}
+
+    def find(*, postcode: str | None = None, city: str | None = None) -> dict | None:
+        key = (postcode, city)
+        if key not in found:
+            found[key] = geography.find_commune(postcode=postcode, city=city)
+        return found[key]
+
+    return find
+
+
+def _place(
+    values: dict[str, str], point: tuple[float, float] | None, region_deps: set[str], find_commune: FindCommune
+) -> tuple[dict, str]:
     """``(commune row or {}, reason)``; reason is empty when the row can be located."""
     postcode_text = values.get("postcode", "").strip()
     city = values.get("city", "").strip()
@@ -129,13 +147,13 @@ def _place(values: dict[str, str], point: tuple[float, float] | None, region_dep
         postcode = geography.clean_postcode(postcode_text)
         if not postcode:
             return {}, f"code postal invalide : « {postcode_text} »"
-        if geography.communes_for_postcode(postcode).empty:
+        if not geography.is_known_postcode(postcode):
             return {}, f"code postal inconnu : « {postcode_text} »"
-        row = geography.find_commune(postcode=postcode, city=city or None)
+        row = find_commune(postcode=postcode, city=city or None)
         if row is None and point is None:
             return {}, f"commune introuvable pour le code postal {postcode} : « {city} »"
     elif city:
-        row = geography.find_commune(city=city)
+        row = find_commune(city=city)
         if row is None and point is None:
             return {}, f"commune inconnue dans la région : « {city} »"
     elif point is None:
@@ -164,9 +182,18 @@ def _point(values: dict[str, str], bbox: tuple[float, float, float, float]) -> t
 
 
 def check_row(
-    spec: PartnerSpec, values: dict[str, str], *, region_deps: set[str], bbox: tuple[float, float, float, float]
+    spec: PartnerSpec,
+    values: dict[str, str],
+    *,
+    region_deps: set[str],
+    bbox: tuple[float, float, float, float],
+    find_commune: FindCommune | None = None,
 ) -> tuple[dict[str, Any] | None, str, list[str]]:
-    """``(row, reason, warnings)``: the canonical row, or None with the French reason of the refusal."""
+    """``(row, reason, warnings)``: the canonical row, or None with the French reason of the refusal.
+
+    ``find_commune`` (default :func:`mapping.geography.find_commune`) may be a memoised lookup shared
+    by the rows of a file (:func:`cached_find_commune`); the commune rows it returns are only read.
+    """
     warn: list[str] = []
     name = " ".join(values.get("name", "").split())
     if not name:
@@ -183,7 +210,7 @@ def check_row(
     point, reason = _point(values, bbox)
     if reason:
         return None, reason, warn
-    commune, reason = _place(values, point, region_deps)
+    commune, reason = _place(values, point, region_deps, find_commune or geography.find_commune)
     if reason:
         return None, reason, warn
     codes: dict[str, list[str]] = {col: list(spec.defaults.get(col, [])) for col in schema.CODE_LIST_COLUMNS}
@@ -250,6 +277,7 @@ def validate_table(
     report.ignored_columns = [c for i, c in enumerate(header_cells) if c and i not in mapping]
     region_deps = set(geography.departements(region))
     bbox = geography.region_bbox(region)
+    find_commune = cached_find_commune()
     accepted: list[dict[str, Any]] = []
     exact_seen: dict[tuple, int] = {}
     key_seen: dict[str, int] = {}
@@ -266,7 +294,7 @@ def validate_table(
             report.rejected.append(Rejection(line, reason, _excerpt(cells)))
             continue
         exact_seen[signature] = line
-        row, reason, warnings = check_row(spec, values, region_deps=region_deps, bbox=bbox)
+        row, reason, warnings = check_row(spec, values, region_deps=region_deps, bbox=bbox, find_commune=find_commune)
         if row is None:
             report.rejected.append(Rejection(line, reason, _excerpt(cells)))
             continue

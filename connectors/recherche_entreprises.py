@@ -21,6 +21,7 @@ import json
 import logging
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
@@ -240,8 +241,7 @@ class RechercheEntreprisesConnector(BaseConnector):
 def actor_kinds(legal_form: str | None, complements: Mapping[str, Any]) -> list[str]:
     """Kinds from the legal form, ``type_siae`` ("ACI, EI" -> aci, ei), the association flag and
     the ESS flag (ESS with a non-ESS-by-status legal form -> ``esus``)."""
-    known = set(taxonomy.codes("actor_kinds"))
-    kinds = list(taxonomy.kinds_for_legal_form(legal_form)) if legal_form else []
+    kinds = list(_legal_form_kinds(legal_form)) if legal_form else []
     for token in re.split(r"[,;/]", str(complements.get("type_siae") or "")):
         kind = SIAE_KINDS.get(token.strip().upper())
         if kind:
@@ -250,7 +250,19 @@ def actor_kinds(legal_form: str | None, complements: Mapping[str, Any]) -> list[
         kinds.append("association")
     if complements.get("est_ess") is True and not ESS_BY_STATUS.intersection(kinds):
         kinds.append("esus")
+    known = _known_kinds()
     return [k for k in unique(kinds) if k in known]
+
+
+@cache
+def _known_kinds() -> frozenset[str]:
+    return frozenset(taxonomy.codes("actor_kinds"))
+
+
+@lru_cache(maxsize=1024)
+def _legal_form_kinds(legal_form: str) -> tuple[str, ...]:
+    """:func:`mapping.taxonomy.kinds_for_legal_form` once per distinct code (it copies its rule)."""
+    return tuple(taxonomy.kinds_for_legal_form(legal_form))
 
 
 def waste_types_for_naf(naf: str | None) -> list[str]:

@@ -25,6 +25,7 @@ import logging
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
@@ -211,18 +212,20 @@ def fold(text: str) -> str:
     return " ".join("".join(ch for ch in text if not unicodedata.combining(ch)).casefold().split())
 
 
+@cache
+def _label_keywords() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``label_keywords`` of the mapping, folded once: ``((folded keyword, waste types), ...)``."""
+    table = _vocab.load(MAPPING).get("label_keywords") or {}
+    return tuple((fold(keyword), tuple((entry or {}).get("waste_types") or [])) for keyword, entry in table.items())
+
+
 def waste_types(code: str, label: str, unknown: Counter[str] | None = None) -> list[str]:
     """Waste types of a SINOE code: the ``codes`` table first, else every keyword of its label."""
     direct = _vocab.entry(MAPPING, "codes", code)
     if direct:
         return list(direct.get("waste_types") or [])
     folded = fold(label)
-    found = [
-        w
-        for keyword, entry in (_vocab.load(MAPPING).get("label_keywords") or {}).items()
-        if fold(keyword) in folded
-        for w in (entry or {}).get("waste_types") or []
-    ]
+    found = [w for keyword, types in _label_keywords() if keyword in folded for w in types]
     if not found and unknown is not None:
         unknown[f"{code} {label}".strip()] += 1
     return unique(found)

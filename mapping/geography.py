@@ -30,7 +30,26 @@ FUZZY_CUTOFF = 85.0
 _CEDEX_RE = re.compile(r"\bCEDEX\b.*$")
 _NON_ALNUM_RE = re.compile(r"[^A-Z0-9]+")
 _TOKEN_ALIASES = {"ST": "SAINT", "STE": "SAINTE", "STS": "SAINTS", "STES": "SAINTES"}
+_ALIASED_TOKENS = frozenset(_TOKEN_ALIASES)
 _LIGATURES = str.maketrans({"Œ": "OE", "œ": "oe", "Æ": "AE", "æ": "ae", "ß": "ss"})
+
+
+class _CombiningMarks(dict):
+    """``str.translate`` table deleting combining marks, filled lazily (one entry per code point seen)."""
+
+    def __missing__(self, codepoint: int) -> int | None:
+        value = None if unicodedata.combining(chr(codepoint)) else codepoint
+        self[codepoint] = value
+        return value
+
+
+_COMBINING_MARKS = _CombiningMarks()
+
+
+def strip_combining(text: str) -> str:
+    """``text`` without its combining marks (accents once decomposed with NFKD); one C-level pass,
+    ~10x faster than filtering characters with :func:`unicodedata.combining` in Python."""
+    return text.translate(_COMBINING_MARKS)
 
 
 def normalize_place_name(name: object) -> str:
@@ -51,10 +70,13 @@ def normalize_place_name(name: object) -> str:
     """
     if not isinstance(name, str) or not name:
         return ""
-    text = unicodedata.normalize("NFKD", name.translate(_LIGATURES))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).upper()
-    text = _CEDEX_RE.sub("", text)
+    text = name if name.isascii() else strip_combining(unicodedata.normalize("NFKD", name.translate(_LIGATURES)))
+    text = text.upper()
+    if "CEDEX" in text:
+        text = _CEDEX_RE.sub("", text)
     tokens = _NON_ALNUM_RE.sub(" ", text).split()
+    if _ALIASED_TOKENS.isdisjoint(tokens):
+        return " ".join(tokens)
     return " ".join(_TOKEN_ALIASES.get(token, token) for token in tokens)
 
 
@@ -226,18 +248,22 @@ def _index() -> CommuneIndex:
 @lru_cache(maxsize=1)
 def _postcode_rows() -> dict[str, list[int]]:
     positions: dict[str, list[int]] = defaultdict(list)
-    for position, value in enumerate(communes()["codes_postaux"]):
+    for position, value in enumerate(communes()["codes_postaux"].tolist()):
         for postcode in value.split("|"):
             if postcode:
                 positions[postcode].append(position)
     return dict(positions)
 
 
+@lru_cache(maxsize=16)
+def _region_departements(region: str) -> tuple[str, ...]:
+    table = _departements_table()
+    return tuple(sorted(code for code, reg in zip(table["code"], table["region"], strict=True) if reg == region))
+
+
 def departements(region: str | None = None) -> list[str]:
     """Sorted département codes of a region (default: :func:`region_code`)."""
-    region = region or region_code()
-    table = _departements_table()
-    return sorted(table.loc[table["region"] == region, "code"])
+    return list(_region_departements(region or region_code()))
 
 
 def departement_names() -> dict[str, str]:
@@ -257,6 +283,11 @@ def commune(code_insee: str) -> dict | None:
     """The commune row as a dict, or ``None`` for an unknown code."""
     row = _index().rows.get(str(code_insee).strip().upper())
     return dict(row) if row else None
+
+
+def is_known_postcode(postcode: object) -> bool:
+    """True when some commune is served by ``postcode`` (cheap: no frame is built)."""
+    return bool(_postcode_rows().get(clean_postcode(postcode)))
 
 
 def communes_for_postcode(postcode: object) -> pd.DataFrame:

@@ -43,6 +43,9 @@ class BuildReport:
     multi_source_actors: int = 0
     actors_per_source: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    #: Seconds per step (``source:<name>`` read + parse + normalise, ``locate``, ``deduplicate``,
+    #: ``validate``, ``write``), for ``benchmarks/bench_build.py``.
+    timings: dict[str, float] = field(default_factory=dict)
     output: Path | None = None
 
     def summary(self) -> str:
@@ -71,6 +74,7 @@ def load_records(
     """Read and normalise the snapshots of ``names`` (default: every registered source)."""
     frames = []
     for name in names or list(connectors.REGISTRY):
+        start = time.perf_counter()
         connector = connectors.REGISTRY[name]
         files = read_snapshot(name, root=snapshots_root)
         if not files:
@@ -82,6 +86,7 @@ def load_records(
         log.info("Source %s : %d enregistrements", name, len(recs))
         if report is not None:
             report.records_per_source[name] = len(recs)
+            report.timings[f"source:{name}"] = time.perf_counter() - start
         frames.append(recs[list(RECORD_COLUMNS)])
     if not frames:
         return empty_records()
@@ -99,6 +104,7 @@ def build_table(
     (``schema.COLUMNS`` + ``merge_explanation``). ``geocode="online"`` asks the BAN geocoder."""
     report = report or BuildReport(region=region or geography.region_code())
     report.records = len(records)
+    start = time.perf_counter()
     had_point = records.geometry.notna() & ~records.geometry.is_empty
     located = geocode_records(records, mode=geocode, region=region)
     now_point = located.geometry.notna() & ~located.geometry.is_empty
@@ -106,12 +112,18 @@ def build_table(
     report.unlocated = int((~now_point).sum())
     inside = in_region(located, region=region)
     report.outside_region = int((now_point.to_numpy() & ~inside).sum())
+    report.timings["locate"] = time.perf_counter() - start
+    start = time.perf_counter()
     actors = deduplicate(located[inside])
+    report.timings["deduplicate"] = time.perf_counter() - start
     actors = actors.sort_values(["departement", "name", "uid"], kind="stable").reset_index(drop=True)
     report.actors = len(actors)
     report.multi_source_actors = int((actors["sources"].map(len) > 1).sum())
     report.actors_per_source = actors["sources"].explode().value_counts().sort_index().to_dict()
-    return validate(actors)
+    start = time.perf_counter()
+    actors = validate(actors)
+    report.timings["validate"] = time.perf_counter() - start
+    return actors
 
 
 def build(
@@ -127,6 +139,8 @@ def build(
     report = BuildReport(region=region or geography.region_code())
     records = load_records(snapshots_root=snapshots_root, report=report)
     actors = build_table(records, region=region, report=report, geocode=geocode)
+    written = time.perf_counter()
     report.output = store.write_suppliers(actors, output)
+    report.timings["write"] = time.perf_counter() - written
     report.seconds = time.perf_counter() - start
     return report
