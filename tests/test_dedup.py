@@ -253,6 +253,21 @@ def test_a_common_name_in_one_commune_does_not_merge_on_name_and_commune_alone()
     assert (pairs["domain"] == 0).all()  # a website two records of one source share identifies nobody
 
 
+@pytest.mark.parametrize(("number", "expected_actors"), [("", 3), ("12 ", 2)])
+def test_namesakes_on_one_street_need_a_house_number_to_merge(number, expected_actors):
+    # carteco lists two « Déchèterie de Tours »: sinoe's one matches the first on name, street and
+    # commune, but only a known (and equal) house number tells which namesake it is
+    rows = [
+        rec("carteco", "1", "Déchèterie de Tours", code_insee="37261", address=f"{number}ZA des Portes"),
+        rec("carteco", "2", "Déchèterie de Tours", code_insee="37261", address="Rue du Moulin"),
+        rec("sinoe", "3", "DECHETERIE DE TOURS", code_insee="37261", address=f"{number}ZA DES PORTES"),
+    ]
+    actors = deduplicate(frame(rows))
+    assert len(actors) == expected_actors
+    if expected_actors == 2:
+        assert {"carteco:1", "sinoe:3"} in rows_of(actors)
+
+
 def test_survivorship_takes_each_field_from_its_trusted_source_and_unions_lists():
     rows = [
         rec(

@@ -113,6 +113,7 @@ def deduplicate(records: pd.DataFrame, *, threshold: float = THRESHOLD, explain:
     prepared, pairs, stats = link(rec, threshold=threshold)
     labels = prepared["cluster"].to_numpy()
     why = explanations(prepared, pairs[pairs["accepted"]], labels) if explain else None
+    del prepared, pairs  # free the candidate pairs before survivorship (the memory peak at 1M records)
     actors = survive(rec, labels, why)
     logger.info(
         "déduplication : %d enregistrements -> %d acteurs (%d paires candidates, %d appariées, %d refusées)",

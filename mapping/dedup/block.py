@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from mapping.dedup.normalise import column_codes
+
 logger = logging.getLogger(__name__)
 
 
@@ -83,15 +85,26 @@ def rare_tokens(name_keys: pd.Series, *, count: int = 2) -> list[np.ndarray]:
     return out
 
 
-def _key_codes(prepared: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
+_Codes = dict[str, tuple[np.ndarray, int]]
+
+
+def _column_codes(prepared: pd.DataFrame, column: str, cache: _Codes) -> tuple[np.ndarray, int]:
+    """Integer codes of a prepared column (-1 for ``""``) and their count, computed once per column."""
+    if column not in cache:
+        codes, uniques = column_codes(prepared[column])
+        cache[column] = (codes, len(uniques))
+    return cache[column]
+
+
+def _key_codes(prepared: pd.DataFrame, columns: tuple[str, ...], cache: _Codes | None = None) -> np.ndarray:
     """Integer code of the combined key of each record; -1 when any part is empty."""
+    cache = {} if cache is None else cache
     valid = np.ones(len(prepared), dtype=bool)
     combined = None
     for column in columns:
-        values = prepared[column].to_numpy(dtype=object)
-        valid &= values != ""
-        codes, uniques = pd.factorize(values)
-        combined = codes.astype(np.int64) if combined is None else combined * (len(uniques) + 1) + codes
+        codes, size = _column_codes(prepared, column, cache)
+        valid &= codes >= 0
+        combined = codes if combined is None else combined * (size + 1) + codes
     assert combined is not None
     combined, _ = pd.factorize(combined)
     return np.where(valid, combined, -1)
@@ -102,7 +115,9 @@ def sorted_neighbourhood(keys: np.ndarray, sort_by: np.ndarray, window: int) -> 
     idx = np.flatnonzero(keys >= 0)
     if len(idx) < 2:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    order = idx[np.lexsort((sort_by[idx], keys[idx]))]
+    # one integer sort on (key, sort_by) instead of a lexsort
+    span = np.int64(sort_by.max()) + 1 if len(sort_by) else np.int64(1)
+    order = idx[np.argsort(keys[idx].astype(np.int64) * span + sort_by[idx], kind="stable")]
     k = keys[order]
     left, right = [], []
     for d in range(1, window + 1):
@@ -137,11 +152,16 @@ def candidate_pairs(
         each pass proposed.
     """
     n = len(prepared)
-    sort_by = pd.factorize(prepared["name"].to_numpy(dtype=object), sort=True)[0]
+    codes, uniques = column_codes(prepared["name"])
+    rank = np.empty(len(uniques) + 1, dtype=np.int64)
+    rank[np.argsort(uniques.astype(str), kind="stable")] = np.arange(1, len(uniques) + 1)
+    rank[-1] = 0  # empty names first
+    sort_by = rank[codes]
     encoded = []
     counts: dict[str, int] = {}
+    cache: _Codes = {}
     for blocking in passes:
-        i, j = sorted_neighbourhood(_key_codes(prepared, blocking.columns), sort_by, blocking.window)
+        i, j = sorted_neighbourhood(_key_codes(prepared, blocking.columns, cache), sort_by, blocking.window)
         counts[blocking.name] = len(i)
         lo, hi = np.minimum(i, j), np.maximum(i, j)
         encoded.append(lo.astype(np.int64) * n + hi)

@@ -33,7 +33,8 @@ def constrained_clusters(
         and the boolean mask of the pairs used to build the clusters.
     """
     parent = list(range(n))
-    siren_of: dict[int, str] = {r: s for r, s in enumerate(sirens.tolist()) if s}
+    named = np.flatnonzero(sirens != "")
+    siren_of: dict[int, str] = dict(zip(named.tolist(), sirens[named].tolist(), strict=True))
     order = np.argsort(-scores, kind="stable")
     accepted = np.zeros(len(i), dtype=bool)
     ii, jj = i.tolist(), j.tolist()
@@ -59,6 +60,8 @@ def constrained_clusters(
         if sb and not sa:
             siren_of[a] = sb
         accepted[k] = True
-    roots = np.fromiter((find(x) for x in range(n)), dtype=np.int64, count=n)
+    roots = np.arange(n, dtype=np.int64)
+    touched = np.unique(np.concatenate([i, j])) if len(i) else np.empty(0, dtype=np.int64)
+    roots[touched] = [find(x) for x in touched.tolist()]
     _, labels = np.unique(roots, return_inverse=True)
     return labels.astype(np.int64), accepted

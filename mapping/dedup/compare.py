@@ -28,6 +28,27 @@ ABBREV_VARIANTS = 3
 #: Contact columns whose agreement is ignored when one source gives the value to several records.
 SHARED_COLUMNS = ("domain", "email", "phone")
 AGREEMENT_COLUMNS = ("number", "siret", "siren", "phone", "domain", "email", "commune")
+#: Prepared columns stored as categoricals (everything but the record key and the coordinates).
+CATEGORICAL_COLUMNS = (
+    "source",
+    "address",
+    "number",
+    "siret",
+    "siren",
+    "phone",
+    "domain",
+    "email",
+    "commune",
+    "departement",
+    "name",
+    "token1",
+    "token2",
+    "acronym",
+    "initials",
+    "abbrev1",
+    "abbrev2",
+    "abbrev3",
+)
 
 
 def _column(records: pd.DataFrame, name: str) -> pd.Series:
@@ -89,6 +110,9 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
         out[f"abbrev{k + 1}"] = np.where(acronym != "", acronym, variant)
     x, y = _coordinates(records)
     out["x"], out["y"] = x, y
+    # comparisons and blocking only need codes: int32 categoricals instead of a million strings each
+    for column in CATEGORICAL_COLUMNS:
+        out[column] = normalise.categorical(out[column])
     out["ambiguous"] = _ambiguous_names(out)
     for column in SHARED_COLUMNS:
         out[f"{column}_shared"] = _shared_values(out, column)
@@ -101,9 +125,12 @@ def _ambiguous_names(prepared: pd.DataFrame) -> np.ndarray:
     This is the term-frequency adjustment of the name: the group's records of *every* source
     are flagged, since any of them may be any of those actors.
     """
-    twice = prepared[["source", "commune", "name"]].duplicated(keep=False).to_numpy()
-    named = (prepared["name"] != "").to_numpy()
-    group = pd.factorize(prepared["commune"].astype(str) + "\x1f" + prepared["name"].astype(str))[0]
+    name, _ = normalise.column_codes(prepared["name"])
+    commune, _ = normalise.column_codes(prepared["commune"])
+    source, sources = normalise.column_codes(prepared["source"])
+    group = pd.factorize((commune + 1) * (name.max(initial=0) + 2) + name + 1)[0]
+    twice = pd.Series(group * (len(sources) + 1) + source + 1).duplicated(keep=False).to_numpy()
+    named = name >= 0
     shared = np.zeros(group.max() + 1 if len(group) else 0, dtype=bool)
     shared[group[twice & named]] = True
     return shared[group] & named if len(group) else named
@@ -112,8 +139,10 @@ def _ambiguous_names(prepared: pd.DataFrame) -> np.ndarray:
 def _shared_values(prepared: pd.DataFrame, column: str) -> np.ndarray:
     """Records whose ``column`` value is given by two records of one source (a federation's
     website, a shared switchboard): its agreement does not identify an actor."""
-    values = prepared[column].to_numpy(dtype=object)
-    return prepared[["source", column]].duplicated(keep=False).to_numpy() & (values != "")
+    values, _ = normalise.column_codes(prepared[column])
+    source, sources = normalise.column_codes(prepared["source"])
+    both = pd.Series(values * (len(sources) + 1) + source + 1)
+    return both.duplicated(keep=False).to_numpy() & (values >= 0)
 
 
 def _coordinates(records: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -140,16 +169,12 @@ def _agreement(codes: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return np.where(known, np.where(a == b, 1, -1), 0).astype(np.int8)
 
 
-def _codes(values: np.ndarray) -> np.ndarray:
-    codes = pd.factorize(values)[0]
-    return np.where(values == "", -1, codes)
-
-
 def _similarity(
     values: np.ndarray, codes: np.ndarray, i: np.ndarray, j: np.ndarray, scorer: object, todo: np.ndarray | None = None
 ) -> np.ndarray:
     """Scores of pairs (0-100, float32): 100 for equal values, NaN where either side is empty;
-    rapidfuzz only runs on the pairs of different values (and in ``todo`` when given)."""
+    rapidfuzz only runs on the pairs of different values (and in ``todo`` when given).
+    ``values`` holds the distinct values, ``codes`` each record's index into them."""
     a, b = codes[i], codes[j]
     out = np.where((a >= 0) & (b >= 0), np.float32(0), np.float32(np.nan)).astype(np.float32)
     out[(a == b) & (a >= 0)] = 100.0
@@ -159,7 +184,7 @@ def _similarity(
     idx = np.flatnonzero(run)
     if len(idx):
         out[idx] = process.cpdist(
-            values[i[idx]].tolist(), values[j[idx]].tolist(), scorer=scorer, dtype=np.float32, workers=-1
+            values[a[idx]].tolist(), values[b[idx]].tolist(), scorer=scorer, dtype=np.float32, workers=-1
         )
     return out
 
@@ -206,8 +231,9 @@ def compare(
         initials, same_source, ambiguous, name_set, address`` (similarities 0-100 or NaN,
         distance in metres or NaN, agreements in ``{-1, 0, 1}``).
     """
-    col = {c: prepared[c].to_numpy(dtype=object) for c in ("name", "address")}
-    code = {c: _codes(prepared[c].to_numpy(dtype=object)) for c in (*AGREEMENT_COLUMNS, "name", "address")}
+    code, col = {}, {}
+    for c in (*AGREEMENT_COLUMNS, "name", "address"):
+        code[c], col[c] = normalise.column_codes(prepared[c])
     x, y = prepared["x"].to_numpy(), prepared["y"].to_numpy()
     out = pd.DataFrame({"i": i, "j": j})
     name_sort = _similarity(col["name"], code["name"], i, j, fuzz.token_sort_ratio)
@@ -220,7 +246,7 @@ def compare(
         agree = out[name].to_numpy()
         out[name] = np.where((agree > 0) & (shared[i] | shared[j]), 0, agree).astype(np.int8)
     out["initials"] = _initials_match(prepared["acronym"].to_numpy(dtype=object), prepared["initials"], i, j)
-    source = pd.factorize(prepared["source"].to_numpy(dtype=object))[0]
+    source = normalise.column_codes(prepared["source"])[0]
     out["same_source"] = source[i] == source[j]
     ambiguous = prepared["ambiguous"].to_numpy(dtype=bool)
     out["ambiguous"] = ambiguous[i] | ambiguous[j]

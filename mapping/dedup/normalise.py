@@ -339,3 +339,26 @@ def _luhn(d: np.ndarray) -> np.ndarray:
 def text(values: pd.Series) -> pd.Series:
     """Stripped strings, ``""`` for missing values."""
     return values.astype("string").str.strip().fillna("").astype(object)
+
+
+def categorical(values: pd.Series | np.ndarray) -> pd.Categorical:
+    """Strings as a categorical (int32 codes + distinct values), in order of first appearance."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    return pd.Categorical.from_codes(codes.astype(np.int32), categories=pd.Index(uniques, dtype=object))
+
+
+def column_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``(codes, distinct values)`` of a string column; code ``-1`` for ``""`` and missing values.
+
+    Categorical columns (see :func:`categorical`) give their codes without touching the strings.
+    """
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy().astype(np.int64)
+        uniques = column.cat.categories.to_numpy(dtype=object)
+    else:
+        raw, uniques = pd.factorize(column.to_numpy(dtype=object))
+        codes, uniques = raw.astype(np.int64), np.asarray(uniques, dtype=object)
+    empty = np.flatnonzero(uniques == "")
+    if len(empty):
+        codes[codes == empty[0]] = -1
+    return codes, uniques

@@ -36,6 +36,9 @@ AGREEMENT = {
 NAME_SUBSET = (95.0, 3.0)
 #: Cap on the name weight when the name is shared by several records of one source in one commune.
 AMBIGUOUS_NAME_CAP = 4.0
+#: Added to that name weight when either house number is unknown (same street, no way to tell
+#: the namesakes apart): at 1M records it cuts false merges by three quarters for 1.5 % of recall.
+AMBIGUOUS_UNNUMBERED = -1.0
 #: (name similarity at least, SIREN weight): same SIREN and a close name.
 SIREN_NAME = (92.0, 25.0)
 #: Name weight when one name is the acronym of the other.
@@ -54,19 +57,32 @@ def _levels(values: np.ndarray, levels: tuple[tuple[float, float], ...]) -> np.n
     return out
 
 
-def weights(comparisons: pd.DataFrame) -> pd.DataFrame:
-    """Per-comparison weights of every pair (columns ``w_<comparison>``)."""
-    out = pd.DataFrame(index=comparisons.index)
-    name = _levels(comparisons["name_sort"].to_numpy(), SIMILARITY_LEVELS["name"])
-    subset = comparisons["name_set"].to_numpy() >= NAME_SUBSET[0]
-    name = np.where(subset & (name < NAME_SUBSET[1]), NAME_SUBSET[1], name)
-    if "ambiguous" in comparisons.columns:
-        name = np.where(comparisons["ambiguous"].to_numpy(), np.minimum(name, AMBIGUOUS_NAME_CAP), name)
-    if "initials" in comparisons.columns:  # « LBSSA » for « La Boutique Solidaire de Saint-Avertin »
-        name = np.where(comparisons["initials"].to_numpy(), np.maximum(name, INITIALS), name)
-    out["w_name"] = name
-    out["w_address"] = _levels(comparisons["address"].to_numpy(), SIMILARITY_LEVELS["address"])
-    distance = comparisons["distance"].to_numpy()
+def _array(comparisons: pd.DataFrame | dict[str, np.ndarray], column: str) -> np.ndarray:
+    values = comparisons[column]
+    return values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
+
+
+def weights(comparisons: pd.DataFrame | dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Per-comparison weights of every pair (``w_<comparison>`` -> float32 array)."""
+    col = lambda c: _array(comparisons, c)  # noqa: E731
+    has = (lambda c: c in comparisons.columns) if isinstance(comparisons, pd.DataFrame) else comparisons.__contains__
+    out: dict[str, np.ndarray] = {}
+    name_sort = col("name_sort")
+    name = _levels(name_sort, SIMILARITY_LEVELS["name"])
+    subset = col("name_set") >= NAME_SUBSET[0]
+    name = np.where(subset & (name < NAME_SUBSET[1]), np.float32(NAME_SUBSET[1]), name)
+    number = col("number")
+    if has("ambiguous"):
+        # the name is shared by several actors of the commune: it alone says little, and an
+        # unknown house number cannot tell those actors apart
+        ambiguous = col("ambiguous")
+        name = np.where(ambiguous, np.minimum(name, AMBIGUOUS_NAME_CAP), name)
+        name = np.where(ambiguous & (number == 0), name + AMBIGUOUS_UNNUMBERED, name)
+    if has("initials"):  # « LBSSA » for « La Boutique Solidaire de Saint-Avertin »
+        name = np.where(col("initials"), np.maximum(name, INITIALS), name)
+    out["w_name"] = name.astype(np.float32)
+    out["w_address"] = _levels(col("address"), SIMILARITY_LEVELS["address"])
+    distance = col("distance")
     w = np.zeros(len(distance), dtype=np.float32)
     done = np.isnan(distance)
     for bound, weight in DISTANCE_LEVELS:
@@ -75,25 +91,26 @@ def weights(comparisons: pd.DataFrame) -> pd.DataFrame:
         done |= hit
     out["w_distance"] = w
     for column, (same, different) in AGREEMENT.items():
-        values = comparisons[column].to_numpy()
+        values = col(column)
         out[f"w_{column}"] = np.where(values > 0, same, np.where(values < 0, different, 0.0)).astype(np.float32)
-    siret_same = comparisons["siret"].to_numpy() > 0
-    out.loc[siret_same, "w_siren"] = 0.0  # same SIRET already says same SIREN
+    siret_same = col("siret") > 0
+    siren = col("siren")
+    w_siren = np.where(siret_same, np.float32(0.0), out["w_siren"])  # same SIRET already says same SIREN
     # establishments of one SIREN under one name are one actor, wherever they are
-    siren_named = (
-        ~siret_same & (comparisons["siren"].to_numpy() > 0) & (comparisons["name_sort"].to_numpy() >= SIREN_NAME[0])
-    )
-    out.loc[siren_named, "w_siren"] = SIREN_NAME[1]
+    siren_named = ~siret_same & (siren > 0) & (name_sort >= SIREN_NAME[0])
+    out["w_siren"] = np.where(siren_named, np.float32(SIREN_NAME[1]), w_siren).astype(np.float32)
     # two establishments of one SIREN in one source are one actor with two addresses
-    same_source = comparisons["same_source"].to_numpy() & (comparisons["siren"].to_numpy() <= 0)
+    same_source = col("same_source") & (siren <= 0)
     out["w_source"] = np.where(same_source, SAME_SOURCE, 0.0).astype(np.float32)
     return out
 
 
-def score(comparisons: pd.DataFrame) -> np.ndarray:
+def score(comparisons: pd.DataFrame | dict[str, np.ndarray]) -> np.ndarray:
     """Match weight of every pair; ``-inf`` for pairs of different SIRENs (never merged)."""
-    total = weights(comparisons).sum(axis=1).to_numpy(dtype=np.float64)
-    total[comparisons["siren"].to_numpy() < 0] = -np.inf
+    total = np.zeros(len(_array(comparisons, "siren")), dtype=np.float64)
+    for w in weights(comparisons).values():
+        total += w
+    total[_array(comparisons, "siren") < 0] = -np.inf
     return total
 
 
@@ -103,5 +120,6 @@ def upper_bound(comparisons: pd.DataFrame) -> np.ndarray:
     ``comparisons`` holds every comparison but ``name_set`` and ``address``; pairs whose bound
     is under the threshold need not have those (costly) scores computed.
     """
-    best = comparisons.assign(name_set=100.0, address=100.0)
+    best = {c: comparisons[c].to_numpy() for c in comparisons.columns}
+    best["name_set"] = best["address"] = np.full(len(comparisons), 100.0, dtype=np.float32)
     return score(best)

@@ -9,6 +9,8 @@ the latest; ``merge_explanation`` says in French why the records were merged.
 
 from __future__ import annotations
 
+import itertools
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -19,17 +21,22 @@ from mapping.schema import CODE_LIST_COLUMNS, COLUMNS, CRS_WGS84, as_list
 EXPLANATION_COLUMN = "merge_explanation"
 
 
-def _rank(sources: np.ndarray, field: str) -> np.ndarray:
+def _rank(source_codes: np.ndarray, source_names: list[str], field: str) -> np.ndarray:
+    """Trust rank of each record's source for ``field`` (per distinct source, then by code)."""
     rules = survivorship()
     order = rules.get(field, rules["default"])
     ranks = {name: i for i, name in enumerate(order)}
-    return pd.Series(sources).map(ranks).fillna(len(order)).to_numpy(dtype=np.int64)
+    per_source = np.array([ranks.get(name, len(order)) for name in source_names], dtype=np.int64)
+    return per_source[source_codes]
 
 
 def _filled(values: pd.Series) -> np.ndarray:
     mask = values.notna().to_numpy().copy()
-    if values.dtype == object:
-        mask &= (values.astype("string").str.strip() != "").fillna(False).to_numpy(dtype=bool)
+    if values.dtype == object and mask.any():
+        # only the strings need a closer look: blank ones are not values
+        codes, uniques = pd.factorize(values)
+        blank = np.array([isinstance(u, str) and not u.strip() for u in uniques.tolist()] + [False], dtype=bool)
+        mask &= ~blank[codes]
     return mask
 
 
@@ -62,6 +69,8 @@ def survive(records: pd.DataFrame, labels: np.ndarray, explanations: pd.Series |
     k = int(labels.max()) + 1 if len(labels) else 0
     rec = records.reset_index(drop=True)
     sources = rec["source"].astype(str).to_numpy(dtype=object)
+    source_codes, source_names = pd.factorize(sources)
+    source_names = [str(v) for v in source_names]
     keys = (rec["source"].astype(str) + ":" + rec["source_id"].astype(str)).to_numpy(dtype=object)
     key_rank = pd.factorize(keys, sort=True)[0]
     out: dict[str, object] = {}
@@ -71,7 +80,7 @@ def survive(records: pd.DataFrame, labels: np.ndarray, explanations: pd.Series |
     for field in (*SCALAR_COLUMNS, "geometry"):
         fields_by_order.setdefault(tuple(rules.get(field, rules["default"])), []).append(field)
     for fields in fields_by_order.values():
-        order = np.lexsort((key_rank, _rank(sources, fields[0]), labels))
+        order = np.lexsort((key_rank, _rank(source_codes, source_names, fields[0]), labels))
         group = labels[order]
         for field in fields:
             if field == "geometry":
@@ -92,7 +101,7 @@ def survive(records: pd.DataFrame, labels: np.ndarray, explanations: pd.Series |
 
     frame = pd.DataFrame({c: out[c] for c in SCALAR_COLUMNS})
     frame["geo_precision"] = out["geo_precision"]
-    frame["updated_at"] = pd.Series(rec["updated_at"].to_numpy()).groupby(labels).max().reindex(range(k)).to_numpy()
+    frame["updated_at"] = rec["updated_at"].groupby(labels).max().reindex(range(k)).to_numpy()
 
     sizes = np.bincount(labels, minlength=k)
     for column in CODE_LIST_COLUMNS:
@@ -117,9 +126,12 @@ def survive(records: pd.DataFrame, labels: np.ndarray, explanations: pd.Series |
 
 def _union_lists(values: pd.Series, labels: np.ndarray, k: int) -> list[list[str]]:
     """Sorted union of the code lists of each cluster (no per-group Python aggregation)."""
-    lists = values.map(as_list)
-    counts = lists.str.len().fillna(0).to_numpy(dtype=np.int64)
-    flat = np.asarray([v for vs in lists.tolist() for v in vs], dtype=object)
+    cells = values.tolist()
+    if not all(type(v) is list for v in cells):
+        cells = [as_list(v) for v in cells]
+    counts = np.fromiter(map(len, cells), dtype=np.int64, count=len(cells))
+    flat = np.empty(int(counts.sum()), dtype=object)
+    flat[:] = list(itertools.chain.from_iterable(cells))
     group = np.repeat(labels, counts)
     if len(flat):
         codes, uniques = pd.factorize(flat, sort=True)
