@@ -9,6 +9,7 @@ Positions are grid positions (see :mod:`mapping.search`). Private: the public AP
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -36,26 +37,45 @@ class _Facet:
     bits: np.ndarray | None = None  # uint64 per row (list columns with ≤ 64 codes)
     codes: np.ndarray | None = None  # int32 per row, shifted by one (0 = missing)
 
-    def rows(self, ids: list[int]) -> np.ndarray:
-        """Sorted positions holding any of ``ids``."""
+    def rows(self, ids: list[int], *, all_of: bool = False) -> np.ndarray:
+        """Sorted positions holding any of ``ids`` (every one of them with ``all_of``)."""
         parts = [self.postings[self.indptr[i] : self.indptr[i + 1]] for i in ids]
-        return np.unique(np.concatenate(parts)) if len(parts) > 1 else (parts[0] if parts else np.empty(0, np.int32))
+        if len(parts) <= 1:
+            return parts[0] if parts else np.empty(0, np.int32)
+        if not all_of:
+            return np.unique(np.concatenate(parts))
+        found = parts[0]
+        for part in parts[1:]:
+            found = np.intersect1d(found, part, assume_unique=True)
+        return found
 
-    def count(self, ids: list[int]) -> int:
-        return int(sum(self.indptr[i + 1] - self.indptr[i] for i in ids))
+    def count(self, ids: list[int], *, all_of: bool = False) -> int:
+        """Postings of ``ids``: an upper bound of :meth:`rows` (exact without ``all_of``)."""
+        sizes = [int(self.indptr[i + 1] - self.indptr[i]) for i in ids]
+        return (min(sizes) if all_of else sum(sizes)) if sizes else 0
 
-    def mask(self, ids: list[int], where: slice | np.ndarray) -> np.ndarray:
-        """Boolean mask of the positions ``where`` holding any of ``ids``."""
+    def mask(self, ids: list[int], where: slice | np.ndarray, *, all_of: bool = False) -> np.ndarray:
+        """Boolean mask of the positions ``where`` holding any of ``ids`` (every one with ``all_of``)."""
         if self.codes is not None:
             lut = np.zeros(len(self.vocab) + 1, dtype=bool)
-            lut[np.asarray(ids, dtype=np.int64) + 1] = True
+            if not all_of or len(ids) <= 1:  # one code per row: it cannot hold two
+                lut[np.asarray(ids, dtype=np.int64) + 1] = True
             return lut[self.codes[where]]
         if self.bits is not None:
             wanted = np.uint64(sum(1 << i for i in ids))
-            return (self.bits[where] & wanted) != 0
-        hits = self.rows(ids)
+            found = self.bits[where] & wanted
+            return found == wanted if all_of else found != 0
+        hits = self.rows(ids, all_of=all_of)
         positions = np.arange(where.start, where.stop) if isinstance(where, slice) else where
         return np.isin(positions, hits)
+
+
+class _Wanted(NamedTuple):
+    """One criterion of a search: its facet, the wanted ids, and whether a row needs all of them."""
+
+    facet: _Facet
+    ids: list[int]
+    all_of: bool = False
 
 
 def _explode(values: pd.Series, grid_pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -3,9 +3,11 @@
 * Every string coming from the data goes through :func:`escape_text` before it reaches the page:
   folium and Leaflet insert popup/tooltip text as HTML, and folium puts some of it inside JavaScript
   template literals, where ``${...}`` and backticks would execute (see TECHNICAL.md § 5.4).
-* Points go into one ``FastMarkerCluster``: the data travel as a compact JSON array and a small JS
-  callback builds a circle marker per row (popups built lazily, on click). 20,000 points make a
-  ~3 MB page rendered in a fraction of a second, where per-object folium markers would take minutes.
+* Points go into one Leaflet.markercluster group: the data travel as compact JSON rows (repeated
+  strings and code lists as indices into small tables, coordinates as integers of 1e-5 degree) and a
+  small JS function builds a circle marker per row; tooltips and popups are bound on the first hover
+  or click. 20,000 points make a ~2.7 MB page, clustered in the browser in about a second, where
+  per-object folium markers would take minutes.
 * Leaflet and Leaflet.markercluster are loaded from ``asset_base`` (the vendored copies in
   ``static/vendor/``, served by Streamlit at ``/app/static/vendor``): no CDN URL is ever emitted.
 
@@ -26,9 +28,8 @@ import folium
 import geopandas as gpd
 import pandas as pd
 from folium.map import FitBounds
-from folium.plugins import FastMarkerCluster
+from folium.plugins import MarkerCluster
 from folium.template import Template
-from jinja2.utils import htmlsafe_json_dumps
 
 from mapping import taxonomy, texts
 from mapping.schema import CRS_WGS84, as_list
@@ -117,9 +118,37 @@ class _Lookup:
         return out
 
 
-def _compact_phone(phone: str) -> str:
-    """``"02 38 00 00 00"`` -> ``"0238000000"`` (the popup puts the spaces back); other formats unchanged."""
-    return phone.replace(" ", "") if _FR_PHONE_RE.match(phone) else phone
+class _Combos:
+    """Code lists -> index of the distinct list (a few dozen to a few thousand per table), each list as
+    indices into the labels of a :class:`_Lookup`: ``[3]`` instead of ``[0, 4, 7]`` in every row."""
+
+    def __init__(self, lookup: _Lookup) -> None:
+        self.lookup = lookup
+        self.index: dict[tuple, int] = {}
+        self.combos: list[list[int]] = []
+
+    def codes(self, values: pd.Series) -> list[int]:
+        out = []
+        for value in values:
+            key = tuple(as_list(value))
+            i = self.index.get(key)
+            if i is None:
+                i = self.index[key] = len(self.combos)
+                self.combos.append(self.lookup(key))
+            out.append(i)
+        return out
+
+
+def _interned(values: pd.Series, table: dict[str, int]) -> list[int]:
+    """Index of each string in ``table`` (insertion order), adding the new ones."""
+    return [table.setdefault(v, len(table)) for v in values.tolist()]
+
+
+def _compact_phone(phone: str) -> int | str:
+    """``"02 38 00 00 00"`` -> ``238000000`` (the popup puts the ``0`` and the spaces back); else unchanged."""
+    if _FR_PHONE_RE.match(phone) and phone[1] != "0":
+        return int(phone.replace(" ", ""))
+    return phone
 
 
 def _main_group(kinds: object, groups: dict[str, int]) -> int:
@@ -134,100 +163,189 @@ def escape_series(values: pd.Series) -> pd.Series:
     return out
 
 
-def _rows(gdf: gpd.GeoDataFrame) -> tuple[list[list], dict[str, list[str]]]:
-    """The FastMarkerCluster data (one list per actor) and the label tables it refers to."""
-    kinds = _Lookup(functools.partial(_label, "actor_kinds"))
-    families = _Lookup(functools.partial(_label, "purchase_families"))
-    wastes = _Lookup(functools.partial(_label, "waste_types"))
-    sources = _Lookup(_source_title)
-    groups = _group_of_kind()
+def _emails(values: pd.Series, domains: dict[str, int]) -> tuple[list[str], list[int]]:
+    """Escaped local part and index of the (escaped) domain in ``domains``; ``("", 0)`` without an email."""
+    local, domain = [], []
+    for value in values.tolist():
+        email = _email(value)
+        if email:
+            user, host = email.split("@")
+            local.append(user)
+            domain.append(domains.setdefault(host, len(domains)))
+        else:
+            local.append("")
+            domain.append(0)
+    return local, domain
+
+
+def _websites(values: pd.Series, domains: dict[str, int]) -> list[int | str]:
+    """``https://www.<domain>`` of a known e-mail domain -> its index; else the escaped URL without ``https://``."""
+    out: list[int | str] = []
+    for value in values.tolist():
+        url = _website(value)
+        host = url.removeprefix("https://www.") if url.startswith("https://www.") else None
+        out.append(domains[host] if host in domains else url.removeprefix("https://"))
+    return out
+
+
+def _rows(gdf: gpd.GeoDataFrame) -> tuple[list[list], dict[str, object], list[int]]:
+    """The marker rows (one short list per actor), the tables they refer to, and the colour groups used.
+
+    A row is ``[y, x, kinds, name, address, place, phone, email, domain, website, families, wastes,
+    sources]`` (plus ``distance`` in tenths of a km when ``gdf`` has ``distance_km``): coordinates in
+    1e-5 degrees (≈1 m) from the tables' origin ``y0``/``x0``, code lists and repeated strings as indices
+    into the tables (postcode + city in ``P``, e-mail and web domains in ``D``). Every string is escaped.
+    """
+    kinds = _Combos(_Lookup(functools.partial(_label, "actor_kinds")))
+    families = _Combos(_Lookup(functools.partial(_label, "purchase_families")))
+    wastes = _Combos(_Lookup(functools.partial(_label, "waste_types")))
+    sources = _Combos(_Lookup(_source_title))
     coords = gdf.geometry.get_coordinates()
+    lat = (coords["y"].to_numpy() * 1e5).round().astype("int64")
+    lon = (coords["x"].to_numpy() * 1e5).round().astype("int64")
+    y0, x0 = int(lat.min()), int(lon.min())
+    places: dict[str, int] = {}
     place = (escape_series(gdf["postcode"]) + " " + escape_series(gdf["city"])).str.strip()
-    if "distance_km" in gdf.columns:
-        distance = [None if pd.isna(d) else round(float(d), 1) for d in gdf["distance_km"]]
-    else:
-        distance = [None] * len(gdf)
-    columns = zip(
-        coords["y"].round(5).tolist(),
-        coords["x"].round(5).tolist(),
-        [_main_group(k, groups) for k in gdf["actor_kinds"]],
+    domains: dict[str, int] = {}
+    email_user, email_domain = _emails(gdf["email"], domains)
+    columns = [
+        (lat - y0).tolist(),
+        (lon - x0).tolist(),
+        kinds.codes(gdf["actor_kinds"]),
         escape_series(gdf["name"]).tolist(),
-        [kinds(v) for v in gdf["actor_kinds"]],
-        [families(v) for v in gdf["purchase_families"]],
-        [wastes(v) for v in gdf["waste_types"]],
         escape_series(gdf["address"]).tolist(),
-        place.tolist(),
+        _interned(place, places),
         [_compact_phone(v) for v in escape_series(gdf["phone"]).str.strip().tolist()],
-        [_email(v) for v in gdf["email"].tolist()],
-        [_website(v).removeprefix("https://") for v in gdf["website"].tolist()],
-        [sources(v) for v in gdf["sources"]],
-        distance,
-        strict=True,
-    )
-    rows = [list(row) for row in columns]
-    tables = {"k": kinds.labels, "f": families.labels, "w": wastes.labels, "s": sources.labels}
-    return rows, tables
+        email_user,
+        email_domain,
+        _websites(gdf["website"], domains),
+        families.codes(gdf["purchase_families"]),
+        wastes.codes(gdf["waste_types"]),
+        sources.codes(gdf["sources"]),
+    ]
+    if "distance_km" in gdf.columns:
+        tenths = (gdf["distance_km"].astype("float64") * 10).round()
+        columns.append([None if pd.isna(d) else int(d) for d in tenths])
+    rows = [list(row) for row in zip(*columns, strict=True)]
+    groups = _group_of_kind()
+    kind_codes = list(kinds.index)  # tuples of codes, in combo order
+    kind_groups = [_main_group(list(codes), groups) for codes in kind_codes]
+    tables = {
+        "y0": y0,
+        "x0": x0,
+        "k": kinds.lookup.labels,
+        "f": families.lookup.labels,
+        "w": wastes.lookup.labels,
+        "s": sources.lookup.labels,
+        "K": kinds.combos,
+        "G": kind_groups,
+        "F": families.combos,
+        "W": wastes.combos,
+        "S": sources.combos,
+        "P": list(places),
+        "D": list(domains) or [""],
+    }
+    return rows, tables, sorted(set(kind_groups))
+
+
+def _script_json(value: object) -> str:
+    """Compact JSON that can sit in a ``<script>`` (no ``<``/``>``; U+2028/2029 escaped), UTF-8 kept.
+
+    The strings in it are already HTML-escaped (:func:`escape_text`), so ``&`` is left as is: it means
+    nothing inside a script element and ``&#x27;`` stays 6 bytes instead of 11 with ``\\u0026``.
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escaped)
+    return text
 
 
 _CALLBACK = r"""(function () {
     var T = %(tables)s, COLORS = %(colors)s, LBL = %(labels)s;
-    function names(idx, table) { return idx.map(function (i) { return table[i]; }).join(", "); }
+    function names(combo, table) { return combo.map(function (i) { return table[i]; }).join(", "); }
     function line(label, value) {
         return value ? "<div><b>" + label + " :</b> " + value + "</div>" : "";
     }
+    // Popups are built on the first click, from the row; all its strings were escaped in Python.
     function popup(r) {
         var h = "<div class='sourcier-popup' style='font:13px/1.45 sans-serif;overflow-wrap:anywhere'>";
-        h += "<div style='font-weight:600;font-size:1.1em;margin-bottom:2px'>";
-        h += r[3] + "</div>";
-        h += line(LBL.kinds, names(r[4], T.k)) + line(LBL.families, names(r[5], T.f));
-        h += line(LBL.waste, names(r[6], T.w));
-        if (r[7] || r[8]) { h += "<div>" + [r[7], r[8]].filter(Boolean).join(", ") + "</div>"; }
-        if (r[9]) { h += "<div>" + r[9].replace(/^(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)$/, "$1 $2 $3 $4 $5") + "</div>"; }
-        if (r[10]) { h += "<div><a href='mailto:" + r[10] + "'>" + r[10] + "</a></div>"; }
-        if (r[11]) {  // http(s) only; "https://" is left out of the data
-            var url = r[11].indexOf("http://") === 0 ? r[11] : "https://" + r[11];
+        h += "<div style='font-weight:600;font-size:1.1em;margin-bottom:2px'>" + r[3] + "</div>";
+        h += line(LBL.kinds, names(T.K[r[2]], T.k)) + line(LBL.families, names(T.F[r[10]], T.f));
+        h += line(LBL.waste, names(T.W[r[11]], T.w));
+        var where = [r[4], T.P[r[5]]].filter(Boolean).join(", ");
+        if (where) { h += "<div>" + where + "</div>"; }
+        var phone = typeof r[6] === "number" ? "0" + r[6] : r[6];
+        if (phone) { h += "<div>" + phone.replace(/^(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)$/, "$1 $2 $3 $4 $5") + "</div>"; }
+        if (r[7]) {
+            var mail = r[7] + "@" + T.D[r[8]];
+            h += "<div><a href='mailto:" + mail + "'>" + mail + "</a></div>";
+        }
+        var url = typeof r[9] === "number" ? "https://www." + T.D[r[9]] : r[9];
+        if (url) {  // http(s) only; "https://" is left out of the data
+            url = url.indexOf("http://") === 0 || url.indexOf("https://") === 0 ? url : "https://" + url;
             h += "<div><a href='" + url + "' target='_blank' rel='noopener noreferrer'>";
             h += LBL.website + "</a></div>";
         }
-        if (r[13] !== null) { h += line(LBL.distance, r[13].toFixed(1).replace(".", ",") + " km"); }
-        return h + line(LBL.sources, names(r[12], T.s)) + "</div>";
+        if (r[13] !== undefined && r[13] !== null) {
+            h += line(LBL.distance, (r[13] / 10).toFixed(1).replace(".", ",") + " km");
+        }
+        return h + line(LBL.sources, names(T.S[r[12]], T.s)) + "</div>";
     }
-    return function (row) {
-        var marker = L.circleMarker(new L.LatLng(row[0], row[1]), {
-            radius: 7, color: "#ffffff", weight: 1.5, fillColor: COLORS[row[2]], fillOpacity: 0.9
-        });
-        marker.bindPopup(function () { return popup(row); }, {maxWidth: 340});
-        marker.bindTooltip(row[3]);
-        return marker;
+    // One class per colour: a marker is created with no options of its own (fast for 20,000 rows).
+    var DOTS = COLORS.map(function (color) {
+        var style = {radius: 7, color: "#ffffff", weight: 1.5, fillColor: color, fillOpacity: 0.9};
+        return L.CircleMarker.extend({options: style});
+    });
+    return {
+        marker: function (row) {
+            var marker = new DOTS[T.G[row[2]]](new L.LatLng((T.y0 + row[0]) / 1e5, (T.x0 + row[1]) / 1e5));
+            marker.sourcierRow = row;
+            return marker;
+        },
+        // Tooltip and popup are bound on the first hover / click (events bubble up to the cluster group).
+        hover: function (e) {
+            var marker = e.layer, row = marker.sourcierRow;
+            if (row && !marker.getTooltip()) { marker.bindTooltip(row[3]).openTooltip(); }
+        },
+        click: function (e) {
+            var marker = e.layer, row = marker.sourcierRow;
+            if (row && !marker.getPopup()) { marker.bindPopup(popup(row), {maxWidth: 340}).openPopup(); }
+        }
     };
 })()"""
 
 
-class _CompactCluster(FastMarkerCluster):
-    """``FastMarkerCluster`` whose rows are compact JSON (no spaces, UTF-8) added in one ``addLayers`` call.
+class _ActorCluster(MarkerCluster):
+    """A Leaflet.markercluster group of circle markers built in JS from compact rows (see :func:`_rows`).
 
-    The rows hold HTML-escaped text only; ``htmlsafe_json_dumps`` also turns ``<``, ``>``, ``&`` and ``'``
-    into ``\\u`` escapes, so nothing in them can close the ``<script>`` block.
+    The group is put on the map before its markers are added: off the map, markercluster checks every new
+    marker against the whole pending list (quadratic). Rows are compact JSON of escaped strings and
+    numbers only (:func:`_script_json`): nothing in them can close the ``<script>`` block.
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
             var {{ this.get_name() }} = (function(){
-                var callback = {{ this.callback }};
+                var actors = {{ this.callback }};
                 var data = {{ this.data_json }};
                 var cluster = L.markerClusterGroup({{ this.options|tojavascript }});
-                cluster.addLayers(data.map(callback));
+                // Our circle markers are never dragged nor moved by the user: skip the three listeners
+                // markercluster 1.1 puts on every marker to follow such moves (20,000 x 3 handlers).
+                cluster._childMarkerEventHandlers = {};
                 cluster.addTo({{ this._parent.get_name() }});
+                cluster.on("mouseover", actors.hover).on("click", actors.click);
+                cluster.addLayers(data.map(actors.marker));
                 return cluster;
             })();
         {% endmacro %}"""
     )
 
     def __init__(self, data: list[list], *, callback: str, **kwargs: object) -> None:
-        super().__init__([], callback=callback, **kwargs)
+        super().__init__(**kwargs)
+        self._name = "ActorCluster"
         self.callback = callback
-        self.data_json = str(htmlsafe_json_dumps(data, ensure_ascii=False, separators=(",", ":")))
+        self.data_json = _script_json(data)
 
 
 class Legend(folium.MacroElement):
@@ -292,7 +410,7 @@ def _outlines_geojson() -> dict | None:
 
 def _vendored(element: folium.MacroElement, asset_base: str) -> None:
     """Point ``element`` at the vendored Leaflet files (instance attributes: folium stays untouched)."""
-    if isinstance(element, FastMarkerCluster):
+    if isinstance(element, MarkerCluster):
         element.default_js = [("markerclusterjs", f"{asset_base}/markercluster/leaflet.markercluster.js")]
         element.default_css = [
             ("markerclustercss", f"{asset_base}/markercluster/MarkerCluster.css"),
@@ -399,24 +517,26 @@ def build_map(
     fit.options["animate"] = False
     fit.add_to(m)
     if len(gdf):
-        rows, tables = _rows(gdf)
+        rows, tables, present = _rows(gdf)
         labels = {k: escape_text(v) for k, v in texts.POPUP_LABELS.items()}
         callback = _CALLBACK % {
-            "tables": json.dumps(tables),
+            "tables": _script_json(tables),
             "colors": json.dumps(_COLORS),
-            "labels": json.dumps(labels),
+            "labels": _script_json(labels),
         }
-        cluster = _CompactCluster(
+        cluster = _ActorCluster(
             rows,
             callback=callback,
             control=False,
             chunkedLoading=True,
+            chunkDelay=10,  # yield to the browser between 200 ms chunks, without idling a quarter of the time
             showCoverageOnHover=False,
-            maxClusterRadius=50,
-            disableClusteringAtZoom=16,
+            # Clustering time follows the zoom levels a marker is tried at before it meets a neighbour:
+            # markers alone from zoom 15 and a slightly wider radius cut the work by a third (20,000 rows).
+            maxClusterRadius=60,
+            disableClusteringAtZoom=15,
         )
         _vendored(cluster, asset_base)
         cluster.add_to(m)
-        present = sorted({row[2] for row in rows})
         Legend(texts.LEGEND_TITLE, [(_GROUP_NAMES[i], _COLORS[i]) for i in present]).add_to(m)
     return m

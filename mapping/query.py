@@ -177,6 +177,7 @@ def run_search(
     radius_km: float = DEFAULT_RADIUS_KM,
     text: str | None = None,
     choices: Mapping[str, Sequence[str]] | None = None,
+    labels_all: bool = False,
     limit: int | None = None,
 ) -> SearchOutcome:
     """Search ``index`` around/in ``place`` with the chosen criteria; see :class:`SearchOutcome`.
@@ -193,11 +194,15 @@ def run_search(
         Name, SIRET/SIREN or keywords.
     choices : mapping, optional
         Codes chosen per criterion of :data:`FACETS` (values OR-ed, criteria AND-ed).
+    labels_all : bool
+        The actors must hold every chosen label (« C du Centre » and « AB »), not just one.
     limit : int, optional
         Cap of the rows returned for the map and the table (default :data:`MAX_RESULTS`).
     """
     limit = MAX_RESULTS if limit is None else limit
     criteria: dict[str, object] = {name: list(values) for name, values in (choices or {}).items() if values}
+    if labels_all and len(criteria.get("labels", ())) > 1:
+        criteria["labels_all"] = True
     if place is not None:
         criteria.update(place.criteria(radius_km=float(radius_km)))
     if text and text.strip():

@@ -9,7 +9,7 @@ answers :meth:`SupplierIndex.search` without scanning the table:
 * each code-list column (``actor_kinds``, ``purchase_families``…, plus ``sources`` and the
   ``reserved_contracts`` derived from the kinds) is a bit mask per row and a posting list per code;
   ``departement``, ``epci`` and ``code_insee`` are categorical codes with posting lists. Values of one
-  criterion are OR-ed, criteria are AND-ed;
+  criterion are OR-ed (labels can be AND-ed: ``labels_all``), criteria are AND-ed;
 * names and descriptions are tokenised (accents, case and punctuation removed) into posting lists over
   one vocabulary; a query token matches exactly, as a prefix, or with 1–2 typos (rapidfuzz OSA
   distance); digits match SIRET/SIREN prefixes.
@@ -19,8 +19,9 @@ averaged over both ends (Lambert-93 is conformal, its scale only depends on lati
 distance is 0.06–0.09 % short across the Centre-Val de Loire (scale 0.99909–0.99939); the corrected
 one stays within a few centimetres of the GRS80 geodesic for radii up to 50 km.
 
-The index keeps a shallow copy of the table (never mutated); results are new GeoDataFrames holding
-only the selected rows. This module never imports streamlit.
+The index keeps references to the table's columns (never mutated); results are new GeoDataFrames
+holding only the selected rows, built column by column (``mapping._search_rows``: a few ms for a
+thousand rows out of a million, where ``iloc`` takes tens). This module never imports streamlit.
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ from mapping._search_criteria import (
     _taxonomy_codes,
     project,
 )
-from mapping._search_facets import _category_facet, _contracts_facet, _explode, _Facet, _list_facet
+from mapping._search_facets import _category_facet, _contracts_facet, _explode, _Facet, _list_facet, _Wanted
+from mapping._search_rows import _RowTaker
 from mapping._search_text import (
     DESCRIPTION_WEIGHT,
     EXACT,
@@ -97,7 +99,7 @@ class SupplierIndex:
 
     def __init__(self, gdf: gpd.GeoDataFrame) -> None:
         start = time.perf_counter()
-        self._gdf = gdf.copy(deep=False)
+        self._rows = _RowTaker(gdf)
         geometry = gdf.geometry if gdf.crs is None or gdf.crs.to_epsg() == 4326 else gdf.geometry.to_crs(CRS_WGS84)
         points = geometry.to_numpy()
         lon, lat = shapely.get_x(points), shapely.get_y(points)
@@ -134,8 +136,11 @@ class SupplierIndex:
 
     # ------------------------------------------------------------------ criteria
 
-    def _wanted(self, criteria: dict[str, object]) -> list[tuple[_Facet, list[int]]]:
-        """Validate every criterion; return ``(facet, ids)`` pairs (an empty id list matches nothing)."""
+    def _wanted(self, criteria: dict[str, object], all_of: frozenset[str] = frozenset()) -> list[_Wanted]:
+        """Validate every criterion; return what to match (an empty id list matches nothing).
+
+        Criteria named in ``all_of`` need every value on a row, the others any of them.
+        """
         from mapping import geography  # local import: reference tables load lazily
 
         out = []
@@ -153,7 +158,11 @@ class SupplierIndex:
                     msg = f"Source inconnue : {', '.join(unknown)}"
                     raise ValueError(msg)
             facet = self._facets[name]
-            out.append((facet, sorted({facet.vocab[v] for v in values if v in facet.vocab})))
+            ids = sorted({facet.vocab[v] for v in values if v in facet.vocab})
+            every = name in all_of and len(set(values)) > 1
+            if every and len(ids) < len(set(values)):  # a value nobody has: no row has them all
+                ids = []
+            out.append(_Wanted(facet, ids, every))
         return out
 
     def search(
@@ -165,6 +174,7 @@ class SupplierIndex:
         product_types: Iterable[str] | str | None = None,
         actor_kinds: Iterable[str] | str | None = None,
         labels: Iterable[str] | str | None = None,
+        labels_all: bool = False,
         reserved_contracts: Iterable[str] | str | None = None,
         sources: Iterable[str] | str | None = None,
         departements: Iterable[str] | str | None = None,
@@ -184,6 +194,9 @@ class SupplierIndex:
             or digits of a SIRET/SIREN (prefix of at least 5 digits).
         purchase_families, waste_types, product_types, actor_kinds, labels : str or iterable of str, optional
             Taxonomy codes (French labels are accepted too). ``actor_kinds`` also accepts ``"siae"``.
+        labels_all : bool
+            Keep only actors holding *every* label of ``labels`` (« C du Centre » and « AB »); by default
+            one of them is enough, as for the other criteria.
         reserved_contracts : str or iterable of str, optional
             Articles ``L2113-12``, ``L2113-13``, ``L2113-15`` open to the actor (derived from its kinds).
         sources : str or iterable of str, optional
@@ -200,7 +213,8 @@ class SupplierIndex:
         Returns
         -------
         geopandas.GeoDataFrame
-            Copies of the matching rows (original index), plus ``distance_km`` when ``near`` is given.
+            Copies of the matching rows (original index, columns and dtypes), plus ``distance_km`` when
+            ``near`` is given.
             Order: distance, else text relevance, else table order.
 
         Raises
@@ -220,7 +234,8 @@ class SupplierIndex:
                 "departements": departements,
                 "epcis": epcis,
                 "communes": communes,
-            }
+            },
+            all_of=frozenset({"labels"} if labels_all else ()),
         )
         query = _check_geometry(near, radius_km, limit)
         score, cover = self._text_scores(text)
@@ -237,10 +252,8 @@ class SupplierIndex:
             order = _ordered(-score[positions], rows, limit)
         else:
             order = np.argsort(rows, kind="stable")[:limit]
-        result = self._gdf.iloc[rows[order]]
-        if query is not None:
-            result = result.assign(distance_km=distances[order] / 1000.0)
-        return result
+        extra = {"distance_km": distances[order] / 1000.0} if query is not None else None
+        return self._rows.take(rows[order], extra)
 
     def _text_scores(self, text: str | None) -> tuple[np.ndarray | None, np.ndarray | None]:
         """Relevance (sum of word match qualities) and number of matched words per grid position."""
@@ -256,16 +269,16 @@ class SupplierIndex:
         return score, cover
 
     def _select(
-        self, wanted: list[tuple[_Facet, list[int]]], cover: np.ndarray | None, query: tuple | None
+        self, wanted: list[_Wanted], cover: np.ndarray | None, query: tuple | None
     ) -> tuple[np.ndarray, np.ndarray | None]:
         """Grid positions passing every filter (and the radius), with distances in metres when ``near``."""
-        if any(not ids for _facet, ids in wanted):
+        if any(not w.ids for w in wanted):
             return np.empty(0, dtype=np.int64), (np.empty(0) if query is not None else None)
 
         def passing(where: slice | np.ndarray) -> np.ndarray | None:
             mask = None
-            for facet, ids in wanted:
-                part = facet.mask(ids, where)
+            for facet, ids, every in wanted:
+                part = facet.mask(ids, where, all_of=every)
                 mask = part if mask is None else mask & part
             if cover is not None:
                 mask = cover[where] > 0 if mask is None else mask & (cover[where] > 0)
@@ -287,9 +300,9 @@ class SupplierIndex:
 
         positions = None
         if wanted:  # start from the most selective posting list when it is small
-            facet, ids = min(wanted, key=lambda item: item[0].count(item[1]))
-            if facet.count(ids) * 32 < self.n:
-                positions = facet.rows(ids).astype(np.int64)
+            facet, ids, every = min(wanted, key=lambda w: w.facet.count(w.ids, all_of=w.all_of))
+            if facet.count(ids, all_of=every) * 32 < self.n:
+                positions = facet.rows(ids, all_of=every).astype(np.int64)
         if positions is None:
             mask = passing(slice(0, self.n))
             positions = np.arange(self.n) if mask is None else np.flatnonzero(mask)

@@ -65,6 +65,11 @@ FACET_LABELS = {
     "reserved_contracts": "Marchés réservés",
     "sources": "Sources",
 }
+LABELS_ALL_LABEL = "Tous les labels choisis"
+LABELS_ALL_HELP = (
+    "Cochée : seuls les fournisseurs qui ont chacun des labels choisis (par exemple C du Centre et AB). "
+    "Décochée : au moins un des labels choisis suffit."
+)
 SEARCH_TABLE_HEADER = "Fournisseurs trouvés"
 SEARCH_TABLE_COLUMNS = {
     "name": "Nom",

@@ -63,7 +63,7 @@ with text_col:
 with st.sidebar:
     st.header(texts.CRITERIA_HEADER)
     st.caption(texts.CRITERIA_HELP)
-    choices = {}
+    choices, labels_all = {}, False
     for name in query.FACETS:
         options = query.facet_options(name, counts)
         choices[name] = st.multiselect(
@@ -73,11 +73,13 @@ with st.sidebar:
             placeholder=texts.FILTERS_PLACEHOLDER,
             key=f"critere_{name}",
         )
+        if name == "labels":
+            labels_all = st.checkbox(texts.LABELS_ALL_LABEL, help=texts.LABELS_ALL_HELP, key="labels_tous")
 
 if lookup.text and place is None:
     st.stop()  # the message (and the list of candidates) above says what to do
 
-outcome = query.run_search(index, place=place, radius_km=radius_km, text=text, choices=choices)
+outcome = query.run_search(index, place=place, radius_km=radius_km, text=text, choices=choices, labels_all=labels_all)
 if outcome.error:
     st.error(outcome.error)
     st.stop()

@@ -154,9 +154,9 @@ def test_untrusted_names_do_not_run_in_the_browser(chromium, tmp_path, actors_fa
         frame_el.wait_for()
         frame = page.frame_locator(MAP_FRAME)
         frame.locator(FEATURES).first.wait_for(state="visible")
-        # Open one marker's popup (zooming through its clusters), as a user click would.
+        # Zoom on one marker (out of its clusters), then hover and click it as a user would.
         inner = frame_el.element_handle().content_frame()
-        opened = inner.evaluate(
+        where = inner.evaluate(
             """() => new Promise((resolve) => {
                 let cluster = null;
                 map_div.eachLayer((layer) => { if (layer.zoomToShowLayer) { cluster = cluster || layer; } });
@@ -165,16 +165,32 @@ def test_untrusted_names_do_not_run_in_the_browser(chromium, tmp_path, actors_fa
                 map_div.setView(marker.getLatLng(), 17, {animate: false});
                 const started = Date.now();
                 const poll = setInterval(() => {
-                    if (marker._map) { clearInterval(poll); marker.openPopup(); resolve("opened"); }
-                    else if (Date.now() - started > 20000) { clearInterval(poll); resolve("timeout"); }
+                    if (marker._map) {
+                        clearInterval(poll);
+                        const point = map_div.latLngToContainerPoint(marker.getLatLng());
+                        const box = map_div.getContainer().getBoundingClientRect();
+                        resolve({x: box.left + point.x, y: box.top + point.y});
+                    } else if (Date.now() - started > 20000) { clearInterval(poll); resolve("timeout"); }
                 }, 100);
             })"""
         )
-        assert opened == "opened"
+        assert isinstance(where, dict), where
+        frame_box = frame_el.bounding_box()
+        x, y = frame_box["x"] + where["x"], frame_box["y"] + where["y"]
+        page.mouse.move(x, y)
+        tooltip = frame.locator(".leaflet-tooltip")
+        tooltip.wait_for(state="visible")
+        assert tooltip.inner_text() == XSS_NAME  # the name, shown as text
+        page.mouse.click(x, y)
         popup = frame.locator(".leaflet-popup-content")
         popup.wait_for(state="visible")
         assert XSS_NAME in popup.inner_text()  # shown as text
         assert popup.locator("img").count() == 0
+        text = popup.inner_text()
+        assert "Types :" in text and "Sources :" in text and "&#" not in text  # entities shown as characters
+        page.mouse.move(x + 250, y + 150)  # away from the marker: its tooltip closes, the popup stays
+        tooltip.wait_for(state="hidden")
+        page.wait_for_timeout(400)  # the popup's fade-in
         SCREENSHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "popup.png"))
         assert page.evaluate("() => window.__pwned") is None

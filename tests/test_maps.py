@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 
 import pytest
-from jinja2.utils import htmlsafe_json_dumps
 
 from mapping import filters, texts
 from mapping.maps import build_map, escape_series, escape_text
@@ -24,10 +23,41 @@ def render(m) -> str:
 
 
 def cluster_data(page: str) -> list[list]:
-    """The FastMarkerCluster data array of a rendered map."""
+    """The marker rows of a rendered map (one compact list per actor)."""
     match = re.search(r"var data = (\[.*?\]);\n", page, re.DOTALL)
-    assert match, "no FastMarkerCluster data in the page"
+    assert match, "no marker data in the page"
     return json.loads(match.group(1))
+
+
+def map_points(page: str) -> list[dict]:
+    """The actors of a rendered map, decoded from the compact rows and their tables (``maps._rows``)."""
+    tables = json.loads(re.search(r"var T = (\{.*?\}), COLORS = ", page).group(1))
+
+    def names(combos: str, labels: str, i: int) -> list[str]:
+        return [tables[labels][j] for j in tables[combos][i]]
+
+    points = []
+    for r in cluster_data(page):
+        website = f"https://www.{tables['D'][r[9]]}" if isinstance(r[9], int) else r[9]
+        points.append(
+            {
+                "lat": (tables["y0"] + r[0]) / 1e5,
+                "lon": (tables["x0"] + r[1]) / 1e5,
+                "group": tables["G"][r[2]],
+                "kinds": names("K", "k", r[2]),
+                "name": r[3],
+                "address": r[4],
+                "place": tables["P"][r[5]],
+                "phone": f"0{r[6]}" if isinstance(r[6], int) else r[6],
+                "email": f"{r[7]}@{tables['D'][r[8]]}" if r[7] else "",
+                "website": website if not website or website.startswith("http") else f"https://{website}",
+                "families": names("F", "f", r[10]),
+                "wastes": names("W", "w", r[11]),
+                "sources": names("S", "s", r[12]),
+                "distance_km": r[13] / 10 if len(r) > 13 and r[13] is not None else None,
+            }
+        )
+    return points
 
 
 def legend_html(page: str) -> str:
@@ -70,14 +100,16 @@ def test_untrusted_text_only_appears_escaped(actors):
     page = render(build_map(actors, tiles=None))
     assert "<img src=x" not in page
     assert "${window" not in page
-    assert "alert(2)" not in page.replace(htmlsafe_json_dumps(escape_text(XSS)), "")
+    assert "alert(2)" not in page.replace(json.dumps(escape_text(XSS)), "")
     assert "javascript:" not in page
     assert "alert(3)" not in page
-    # The name travels JSON-encoded (jinja's htmlsafe tojson) *after* HTML escaping.
-    assert str(htmlsafe_json_dumps(escape_text(XSS))) in page
-    rows = cluster_data(page)
-    assert rows[0][3] == escape_text(XSS)
-    assert rows[2][11] == "" and rows[3][10] == ""
+    # The name travels JSON-encoded *after* HTML escaping.
+    assert json.dumps(escape_text(XSS)) in page
+    points = map_points(page)
+    assert points[0]["name"] == escape_text(XSS)
+    assert points[1]["address"] == escape_text(XSS)
+    assert points[2]["website"] == "" and points[3]["email"] == ""
+    assert points[4]["website"] == "https://acteur4.exemple.fr" and points[4]["email"] == "contact4@exemple.fr"
     # Only our own scripts: the XSS text never opens or closes a <script>.
     assert len(re.findall(r"<script\b", page)) == page.count("</script>")
 
@@ -138,15 +170,19 @@ def test_popup_data_uses_taxonomy_and_source_titles(actors):
     page = render(build_map(actors, tiles=None))
     assert "Atelier et chantier d" in page  # actor_kinds label of "aci"
     assert "Annuaire des Entreprises" in page  # source TITLE
-    row = cluster_data(page)[0]
-    assert row[8] == f"{actors.loc[0, 'postcode']} {actors.loc[0, 'city']}"
-    assert row[13] is None
+    point = map_points(page)[0]
+    assert point["place"] == f"{actors.loc[0, 'postcode']} {actors.loc[0, 'city']}"
+    assert point["kinds"] == ["Atelier et chantier d&#x27;insertion (ACI)"]
+    assert point["families"] == ["Espaces verts et paysage", "Nettoyage et propreté des locaux"]
+    assert point["phone"] == "0238000000"  # the popup puts the spaces back
+    assert point["sources"] == [escape_text("Annuaire des Entreprises (API Recherche d'entreprises)")]
+    assert point["distance_km"] is None
 
 
 def test_distance_column_is_carried(actors):
     actors["distance_km"] = [i / 3 for i in range(len(actors))]
-    rows = cluster_data(render(build_map(actors, tiles=None)))
-    assert rows[4][13] == 1.3
+    points = map_points(render(build_map(actors, tiles=None)))
+    assert points[4]["distance_km"] == 1.3
 
 
 def test_search_circle_and_max_points(actors):
@@ -169,8 +205,9 @@ def test_empty_table_gives_a_map_of_the_region(actors):
 
 
 def test_reprojects_to_wgs84(actors):
-    rows = cluster_data(render(build_map(actors.to_crs(2154), tiles=None)))
-    assert rows[0][0] == pytest.approx(actors.geometry.iloc[0].y, abs=1e-5)
+    points = map_points(render(build_map(actors.to_crs(2154), tiles=None)))
+    assert points[0]["lat"] == pytest.approx(actors.geometry.iloc[0].y, abs=1e-5)
+    assert points[0]["lon"] == pytest.approx(actors.geometry.iloc[0].x, abs=1e-5)
 
 
 def test_twenty_thousand_points_stay_light(actors_factory):

@@ -94,6 +94,47 @@ def test_criteria_combine_with_and_values_with_or(index, table):
     assert index.search(actor_kinds="esat", waste_types="deee").empty  # no ESAT collects DEEE here
 
 
+def test_labels_all_needs_every_label(index, table):
+    either = index.search(labels=["c_du_centre", "ab"])
+    assert list(either.index) == [3, 4]  # default: any of them
+    both = index.search(labels=["c_du_centre", "ab"], labels_all=True)
+    assert list(both.index) == [3]  # « C du Centre » and « AB »
+    assert all({"c_du_centre", "ab"} <= set(labels) for labels in both["labels"])
+    assert list(index.search(labels="c_du_centre", labels_all=True).index) == [3, 4]  # one label: same as any
+    assert index.search(labels=["c_du_centre", "ab", "hve"], labels_all=True).empty  # nobody holds all three
+    assert list(index.search(labels=["C du Centre", "ab"], labels_all=True).index) == [3]  # French label
+    near = index.search(labels=["ab", "c_du_centre"], labels_all=True, near=(1.9093, 47.9025), radius_km=400)
+    assert list(near.index) == [3] and "distance_km" in near.columns
+    assert list(search(table, labels=["ab", "c_du_centre"], labels_all=True).index) == [3]
+    assert list(index.search(labels_all=True).index) == list(table.index)  # no label chosen: no filter
+
+
+def test_labels_all_on_a_large_table_uses_postings(actors_factory):
+    gdf = actors_factory(400)
+    gdf["labels"] = [["ab", "c_du_centre"] if i % 50 == 0 else (["ab"] if i % 2 else []) for i in range(len(gdf))]
+    found = SupplierIndex(gdf).search(labels=["ab", "c_du_centre"], labels_all=True)  # 8 rows < 1/32 of the table
+    assert list(found.index) == list(range(0, 400, 50))
+
+
+def test_results_keep_columns_and_dtypes_of_a_parquet_table(table, tmp_path):
+    """GeoParquet tables come back with pyarrow string columns in several chunks (one per row group)."""
+    import pyarrow.parquet as pq
+
+    table = table.assign(uid=[f"u{i}" for i in range(len(table))])
+    table.to_parquet(tmp_path / "t.parquet", row_group_size=7)
+    loaded = gpd.read_parquet(tmp_path / "t.parquet")
+    assert pq.ParquetFile(tmp_path / "t.parquet").num_row_groups > 1
+    index = SupplierIndex(loaded)
+    q = (1.9093, 47.9025)
+    found = index.search(near=q, radius_km=150, purchase_families="dechets")
+    expected = loaded.loc[found.index].assign(distance_km=found["distance_km"].to_numpy())
+    pd.testing.assert_frame_equal(found, expected)
+    assert isinstance(found, gpd.GeoDataFrame) and found.crs == loaded.crs
+    plain = index.search(departements=["45", "18"])
+    pd.testing.assert_frame_equal(plain, loaded[loaded["departement"].isin(["45", "18"])])
+    assert len(index.search(limit=0)) == 0 and list(index.search(limit=0).columns) == list(loaded.columns)
+
+
 def test_labels_accepted_and_siae_alias(index):
     by_label = index.search(purchase_families="Espaces verts")
     assert list(by_label.index) == list(index.search(purchase_families="espaces_verts").index)

@@ -15,6 +15,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from mapping import query, store, texts
+from tests.test_maps import map_points
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "pages/search.py"
@@ -103,8 +104,8 @@ def test_place_and_family_give_count_circle_and_sorted_table(page):
     assert n >= 1
     args = map_args(at)
     assert "L.circle(" in args["script"] and '"radius": 20000' in args["script"]
-    rows = map_rows(args)
-    assert len(rows) == n and all(r[13] is not None and r[13] <= 20 for r in rows)
+    points = map_points(args["script"])
+    assert len(points) == n and all(p["distance_km"] is not None and p["distance_km"] <= 20 for p in points)
     table = at.dataframe[0].value
     assert list(table.columns)[:3] == ["Nom", "Distance (km)", "Types"]
     assert table["Distance (km)"].is_monotonic_increasing and len(table) == n
@@ -155,6 +156,54 @@ def test_reserved_contract_filter(page):
     assert all("ESAT" in t or "Entreprise adaptée" in t for t in types), list(types)
     at = choose(at, "reserved_contracts", "L2113-13")
     assert headline(at) == "15 fournisseurs dans la région"
+
+
+@pytest.fixture
+def labelled_page(actors_factory, tmp_path, monkeypatch) -> AppTest:
+    """The search page on 40 test actors: 4 hold « C du Centre » and « AB », 6 only AB, 3 only C du Centre."""
+    labels = [[] for _ in range(40)]
+    for i in range(4):
+        labels[i] = ["c_du_centre", "ab"]
+    for i in range(4, 10):
+        labels[i] = ["ab"]
+    for i in range(10, 13):
+        labels[i] = ["c_du_centre", "hve"]
+    path = store.write_suppliers(actors_factory(40, labels=labels), tmp_path / "suppliers.parquet")
+    monkeypatch.setenv("SOURCIER_BUILD_PATH", str(path))
+    monkeypatch.setattr(store, "data_status", lambda: DEMO_STATUS)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    return at
+
+
+def test_all_chosen_labels_checkbox(labelled_page):
+    box = labelled_page.sidebar.checkbox(key="labels_tous")
+    assert box.label == "Tous les labels choisis" and not box.value
+    at = choose(labelled_page, "labels", "c_du_centre", "ab")
+    assert not at.exception
+    assert headline(at) == "13 fournisseurs dans la région"  # C du Centre or AB
+    at = at.sidebar.checkbox(key="labels_tous").check().run()
+    assert not at.exception
+    assert headline(at) == "4 fournisseurs dans la région"  # C du Centre and AB
+    assert all(
+        "C du Centre" in food and "Agriculture biologique" in food
+        for food in at.dataframe[0].value["Produits / Labels"]
+    ), list(at.dataframe[0].value["Produits / Labels"])
+    assert len(map_rows(map_args(at))) == 4
+
+
+def test_run_search_labels_all(actors_factory):
+    from mapping.search import SupplierIndex
+
+    gdf = actors_factory(12, labels=[["ab", "c_du_centre"], ["ab"], ["c_du_centre"], *[[]] * 9])
+    index = SupplierIndex(gdf)
+    choices = {"labels": ["ab", "c_du_centre"]}
+    assert query.run_search(index, place=None, choices=choices).total == 3
+    both = query.run_search(index, place=None, choices=choices, labels_all=True)
+    assert both.total == 1 and both.criteria["labels_all"] is True
+    one = query.run_search(index, place=None, choices={"labels": ["ab"]}, labels_all=True)
+    assert one.total == 2 and "labels_all" not in one.criteria  # one label: nothing to combine
 
 
 def test_area_place_filters_without_radius(page):
