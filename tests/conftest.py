@@ -110,3 +110,15 @@ def actors_factory() -> Callable[..., gpd.GeoDataFrame]:
 def actors() -> gpd.GeoDataFrame:
     """40 valid actors spread over ten communes of the région."""
     return make_actors(40)
+
+
+@pytest.fixture
+def fresh_streamlit_caches():
+    """Streamlit caches are global to the process: a page test starts and ends with empty ones."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()

@@ -12,7 +12,6 @@ import re
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from mapping import store, texts
@@ -34,14 +33,7 @@ DEMO_STATUS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    """Streamlit caches are global to the process: every test starts with empty ones."""
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("fresh_streamlit_caches")
 
 
 @pytest.fixture

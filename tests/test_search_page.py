@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from mapping import query, store, texts
@@ -22,14 +21,7 @@ PAGE = "pages/search.py"
 DEMO_STATUS = {"demo": True, "sources": {}, "built_at": None}
 
 
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    """Streamlit caches are global to the process: every test starts with empty ones."""
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("fresh_streamlit_caches")
 
 
 @pytest.fixture
