@@ -4,8 +4,12 @@ Each measurement runs in a fresh subprocess so that its peak RSS is its own::
 
     .venv/bin/python benchmarks/bench_dedup.py                       # 10k, 100k, 1M + splink on 100k
     .venv/bin/python benchmarks/bench_dedup.py --sizes 10000 --no-splink
+    .venv/bin/python benchmarks/bench_dedup.py --scope region          # the old one-region world
 
-Records come from :func:`mapping.demo.records.source_records` (about 1.58 records per actor);
+Records come from :func:`mapping.demo.records.source_records` (about 1.58 records per actor) of a
+world spread over every commune of metropolitan France by population (``--scope france``, the
+default: a million actors in one region of 2.5 M inhabitants put dozens of namesakes such as
+« AMAP de Tours » in one commune, which no real data set has);
 "build" = demo world + records + offline location; "dedup" = :func:`mapping.dedup.deduplicate`
 (blocking, comparison, scoring, clustering, survivorship and explanations). F1 is pairwise
 against the generator's truth. Splink (DuckDB backend) gets the same records, normalised by our
@@ -37,25 +41,25 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _records(n_records: int, seed: int):
+def _records(n_records: int, seed: int, scope: str = "france"):
     from mapping.demo.records import source_records
     from mapping.demo.world import generate
     from mapping.locate import locate
 
     start = time.perf_counter()
-    world = generate(round(n_records / RECORDS_PER_ACTOR), seed=seed)
+    world = generate(round(n_records / RECORDS_PER_ACTOR), seed=seed, scope=scope)
     records, truth = source_records(world, seed=seed + 1)
     del world
     records = locate(records)
     return records, truth, time.perf_counter() - start
 
 
-def run_ours(n_records: int, seed: int) -> dict:
+def run_ours(n_records: int, seed: int, scope: str = "france") -> dict:
     """Build and dedup ``n_records`` records; figures as a dict."""
     from mapping.dedup import deduplicate
     from scripts.dedup_quality import pairwise_scores
 
-    records, truth, build_s = _records(n_records, seed)
+    records, truth, build_s = _records(n_records, seed, scope)
     start = time.perf_counter()
     actors = deduplicate(records)
     dedup_s = time.perf_counter() - start
@@ -78,7 +82,7 @@ def pd_series(exploded):
     return pd.Series(exploded.index.to_numpy(), index=pd.Index(exploded.to_numpy(), name="source_key"))
 
 
-def run_splink(n_records: int, seed: int) -> dict:
+def run_splink(n_records: int, seed: int, scope: str = "france") -> dict:
     """Deduplicate the same records with splink (DuckDB backend)."""
     import numpy as np
     import pandas as pd
@@ -88,7 +92,7 @@ def run_splink(n_records: int, seed: int) -> dict:
     from mapping.dedup.compare import prepare
     from scripts.dedup_quality import pairwise_scores
 
-    records, truth, build_s = _records(n_records, seed)
+    records, truth, build_s = _records(n_records, seed, scope)
     start = time.perf_counter()
     p = prepare(records)
     geom = records.geometry
@@ -195,12 +199,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--splink-size", type=int, default=100_000)
     parser.add_argument("--no-splink", action="store_true")
     parser.add_argument("--seed", type=int, default=20261129)
+    parser.add_argument(
+        "--scope", choices=("france", "region"), default="france", help="world: metropolitan France or the region"
+    )
     parser.add_argument("--one", choices=("ours", "splink"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     if args.one:
         run = run_ours if args.one == "ours" else run_splink
-        sys.stdout.write(json.dumps(run(args.sizes[0], args.seed)) + "\n")
+        sys.stdout.write(json.dumps(run(args.sizes[0], args.seed, args.scope)) + "\n")
         return 0
     jobs = [("ours", n) for n in args.sizes]
     if not args.no_splink:
@@ -210,9 +217,10 @@ def main(argv: list[str] | None = None) -> int:
         f"{'engine':<9}{'records':>9}{'actors':>9}{'build s':>9}{'dedup s':>9}{'RSS MB':>8}"
         f"{'prec.':>8}{'recall':>8}{'F1':>8}"
     )
-    sys.stdout.write(header + "\n")
+    sys.stdout.write(f"scope {args.scope}, seed {args.seed}\n" + header + "\n")
     for engine, n in jobs:
         cmd = [sys.executable, __file__, "--one", engine, "--sizes", str(n), "--seed", str(args.seed)]
+        cmd += ["--scope", args.scope]
         done = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=ROOT)
         if done.returncode:
             sys.stdout.write(f"{engine} {n}: échec\n{done.stderr[-2000:]}\n")

@@ -227,3 +227,29 @@ def test_waste_sources_ground_truth_is_what_the_connector_keeps(rendered: Path, 
     records = connector.normalize(connector.parse(read_snapshot(source, root=rendered / "snapshots")))
     truth = {k.split(":", 1)[1] for k, _ in _ground_truth(rendered) if k.startswith(f"{source}:")}
     assert truth and set(records["source_id"]) == truth  # closed or non-waste ICPE are not in it
+
+
+def test_national_world_spreads_over_france() -> None:
+    """``scope="france"``: metropolitan communes by population, real postcodes, zone phone prefixes."""
+    w = world.generate(3000, seed=5, scope="france")
+    assert w.attrs["scope"] == "france"
+    assert w["departement"].nunique() > 60
+    assert not w["departement"].str.startswith("97").any()
+    assert (w["region"] == "11").mean() > 0.1  # Île-de-France: about 18 % of the population
+    communes = geography.communes().set_index("code_insee")
+    pairs = zip(w["code_insee"], w["postcode"], strict=True)
+    assert all(p in communes.at[c, "codes_postaux"].split("|") for c, p in pairs)
+    assert (w["in_region"] == (w["region"] == geography.region_code())).all()
+    fixed = w["phone"].dropna()
+    fixed = fixed[~fixed.str.match(r"^0[67]")]
+    paris = fixed[w.loc[fixed.index, "departement"] == "75"]
+    assert paris.str.startswith("01 ").all() and len(paris)
+    south_west = fixed[w.loc[fixed.index, "departement"] == "33"]
+    assert south_west.str.startswith("05 ").all() and len(south_west)
+    outside = ~w["in_region"]
+    assert not w.loc[outside, "labels"].map(lambda ls: "c_du_centre" in ls).any()
+    assert w.loc[outside, "src_cress"].any()  # every region has its own CRESS
+    assert "75056" not in set(w["code_insee"])  # Paris counts as its arrondissements
+    pd.testing.assert_frame_equal(w, world.generate(3000, seed=5, scope="france"))
+    with pytest.raises(ValueError):
+        world.generate(10, scope="moon")

@@ -117,7 +117,7 @@ GENERIC_DOMAINS = frozenset(
 _DOTTED_RE = re.compile(r"\b(?:[A-Z]\.){2,}")
 _NON_ALNUM_RE = re.compile(r"[^A-Z0-9]+")
 _LIGATURES = str.maketrans({"Œ": "OE", "œ": "oe", "Æ": "AE", "æ": "ae", "ß": "ss", "’": "'"})
-_DOMAIN_RE = re.compile(r"^(?:[a-z]+://)?(?:www\d?\.)?([^/:?#\s]+)")
+_DOMAIN_PATTERN = r"^(?:[a-z]+://)?(?:www\d?\.)?(?P<d>[^/:?#\s]+)"
 
 
 def ascii_upper(text: str) -> str:
@@ -254,13 +254,19 @@ def name_fields(values: pd.Series, *, groups: np.ndarray | None = None) -> pd.Da
     raw = [v if isinstance(v, str) else "" for v in uniques.tolist()]
     full = clean_upper(raw)
     core = clean_upper([_PARENS_RE.sub(" ", v) if "(" in v else v for v in raw])
-    keys, acronyms = [], []
-    for text, f, c in zip(raw, full, core, strict=True):
-        tokens = c.split()
-        keys.append(_name_key(tokens) if tokens else _name_key(f.split()))
-        compact = c.replace(" ", "")
-        acronyms.append(compact if " " not in text.strip() and _ACRONYM_RE.match(compact) else "")
-    initials = np.full(len(raw), "", dtype=object)
+    # the Python work runs once per distinct *cleaned* name: case, accent and punctuation
+    # variants of a name (« LA RESSOURCERIE », « La Ressourcerie ») share it
+    core_codes, core_uniques = pd.factorize(np.asarray(core, dtype=object))
+    core_tokens = [c.split() for c in core_uniques.tolist()]
+    keys = np.array([_name_key(t) if t else "" for t in core_tokens], dtype=object)[core_codes]
+    for k in np.flatnonzero(np.asarray([not c for c in core], dtype=bool)).tolist():
+        keys[k] = _name_key(full[k].split())
+    acronyms = [""] * len(raw)
+    for k, (text, c) in enumerate(zip(raw, core, strict=True)):
+        if " " not in text.strip():
+            compact = c.replace(" ", "")
+            if _ACRONYM_RE.match(compact):
+                acronyms[k] = compact
     wanted = np.ones(len(raw), dtype=bool)
     if groups is not None:
         is_acronym = np.array([a != "" for a in acronyms] + [False], dtype=bool)[codes]
@@ -270,10 +276,13 @@ def name_fields(values: pd.Series, *, groups: np.ndarray | None = None) -> pd.Da
         rows = flagged[group_codes] & (codes >= 0)
         wanted = np.zeros(len(raw), dtype=bool)
         wanted[codes[rows]] = True
-    for k in np.flatnonzero(wanted).tolist():
-        initials[k] = " ".join(_initials(core[k].split()))
+    wanted_cores = np.unique(core_codes[wanted]) if wanted.any() else np.empty(0, dtype=np.int64)
+    core_initials = np.full(len(core_uniques), "", dtype=object)
+    for k in wanted_cores.tolist():
+        core_initials[k] = " ".join(_initials(core_tokens[k]))
+    initials = np.where(wanted, core_initials[core_codes], "").astype(object) if len(raw) else np.empty(0, dtype=object)
     columns = {
-        "name": np.array([*keys, ""], dtype=object)[codes],
+        "name": np.append(keys, "")[codes],
         "acronym": np.array([*acronyms, ""], dtype=object)[codes],
         "initials": np.append(initials, "")[codes],
     }
@@ -285,37 +294,62 @@ def addresses(values: pd.Series) -> pd.Series:
     return _per_distinct(values, address_key)
 
 
+def _arrow(values: pd.Series) -> pa.Array:
+    """Strings of ``values`` as a pyarrow array (missing values null; other objects as ``str``).
+
+    The string work of the functions below runs in pyarrow (RE2, C++): pandas' ``.str`` methods
+    on object columns loop in Python and cost seconds per column at a million records.
+    """
+    arr = values.to_numpy(dtype=object)
+    try:
+        return pa.array(arr, type=pa.large_string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # numbers or other objects: their ``str``
+        return pa.array(values.astype("string").to_numpy(dtype=object, na_value=None), type=pa.large_string())
+
+
+def _series(arr: pa.Array, index: pd.Index) -> pd.Series:
+    """Object Series of ``arr`` with ``""`` for nulls."""
+    return pd.Series(pc.fill_null(arr, "").to_numpy(zero_copy_only=False), index=index, dtype=object)
+
+
 def house_numbers(address_keys: pd.Series) -> pd.Series:
     """Leading house number of normalised addresses (``""`` when none)."""
-    return address_keys.str.extract(r"^(\d+)", expand=False).fillna("").astype(object)
+    found = pc.extract_regex(_arrow(address_keys), r"^(?P<n>\d+)")
+    return _series(pc.struct_field(found, [0]), address_keys.index)
 
 
 def phones(values: pd.Series) -> pd.Series:
     """National 10-digit phone numbers (``+33 2…`` -> ``02…``); ``""`` when unusable."""
-    digits = values.astype("string").str.replace(r"\D", "", regex=True).fillna("")
-    digits = digits.str.replace(r"^(?:0033|33)(\d{9})$", r"0\1", regex=True)
-    return digits.where(digits.str.fullmatch(r"0\d{9}"), "").astype(object)
+    digits = pc.replace_substring_regex(_arrow(values), r"\D", "")
+    digits = pc.replace_substring_regex(digits, r"^(?:0033|33)(\d{9})$", r"0\1")
+    valid = pc.fill_null(pc.match_substring_regex(digits, r"^0\d{9}$"), False)
+    return _series(pc.if_else(valid, digits, ""), values.index)
+
+
+def _stripped_lower(values: pd.Series) -> pa.Array:
+    return pc.utf8_lower(pc.utf8_trim_whitespace(_arrow(values)))
 
 
 def domains(websites: pd.Series, emails: pd.Series | None = None) -> pd.Series:
     """Registered web domain of the website, else of the e-mail; generic web-mail domains give ``""``."""
-    web = websites.astype("string").str.strip().str.lower().str.extract(_DOMAIN_RE, expand=False)
+    web = pc.struct_field(pc.extract_regex(_stripped_lower(websites), _DOMAIN_PATTERN), [0])
     if emails is not None:
-        mail = emails.astype("string").str.strip().str.lower().str.extract(r"@([^@\s>]+)$", expand=False)
-        web = web.fillna(mail)
-    web = web.fillna("")
-    return web.where(~web.isin(GENERIC_DOMAINS), "").astype(object)
+        mail = pc.struct_field(pc.extract_regex(_stripped_lower(emails), r"@(?P<d>[^@\s>]+)$"), [0])
+        web = pc.coalesce(web, mail)
+    web = pc.fill_null(web, "")
+    generic = pc.is_in(web, value_set=pa.array(sorted(GENERIC_DOMAINS), type=pa.large_string()))
+    return _series(pc.if_else(generic, "", web), websites.index)
 
 
 def emails(values: pd.Series) -> pd.Series:
     """Lower-case e-mail addresses (``""`` when missing)."""
-    s = values.astype("string").str.strip().str.lower().fillna("")
-    return s.where(s.str.contains("@", regex=False), "").astype(object)
+    s = pc.fill_null(_stripped_lower(values), "")
+    return _series(pc.if_else(pc.match_substring(s, "@"), s, ""), values.index)
 
 
 def sirets(values: pd.Series) -> pd.Series:
     """Valid SIRETs (digits only, Luhn key checked, La Poste rule included), ``""`` otherwise."""
-    digits = values.astype("string").str.replace(r"\D", "", regex=True).fillna("").astype(object)
+    digits = _series(pc.replace_substring_regex(_arrow(values), r"\D", ""), values.index)
     s = digits.to_numpy(dtype=object)
     ok = np.flatnonzero(digits.str.len().to_numpy() == 14)
     valid = np.zeros(len(s), dtype=bool)

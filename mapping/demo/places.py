@@ -218,6 +218,69 @@ def commune_tables(region: str) -> tuple[CommuneTable, CommuneTable]:
     return CommuneTable.from_frame(inside), CommuneTable.from_frame(table[in_box])
 
 
+#: Paris, Marseille and Lyon, replaced by their municipal arrondissements in the national table.
+_PLM = ("75056", "13055", "69123")
+#: Telephone zone (``0Z``) of each region of metropolitan France (Languedoc-Roussillon: see below).
+PHONE_ZONES = {
+    "11": "1",
+    "24": "2",
+    "28": "2",
+    "52": "2",
+    "53": "2",
+    "27": "3",
+    "32": "3",
+    "44": "3",
+    "84": "4",
+    "93": "4",
+    "94": "4",
+    "75": "5",
+    "76": "5",
+}
+_ZONE_4_DEPS = ("11", "30", "34", "48", "66")  # Languedoc-Roussillon dials 04, the rest of Occitanie 05
+
+
+def national_table() -> CommuneTable:
+    """Every commune of metropolitan France (Corsica included, overseas excluded).
+
+    Paris, Marseille and Lyon count as their municipal arrondissements (« Paris 11e
+    Arrondissement », postcode 75011), like associations and SIRENE addresses do, rather than as
+    one commune of two million inhabitants with hundreds of namesakes.
+    """
+    table = geography.communes()
+    metro = (table["departement"].str.len() == 2) & table["region"].isin(PHONE_ZONES)
+    return CommuneTable.from_frame(table[metro & ~table["code_insee"].isin(_PLM)])
+
+
+def phone_prefixes(
+    table: CommuneTable, known: dict[str, tuple[str, tuple[str, ...]]]
+) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """``{département: (zone digit, two-digit prefixes)}`` for every département of ``table``.
+
+    Départements of ``known`` keep their prefixes; the others get, inside their zone, one unused
+    prefix per 250,000 inhabitants (at least two), so numbers rarely collide across départements.
+    """
+    deps = pd.DataFrame({"dep": table.departement, "region": table.region, "pop": table.population})
+    by_dep = deps.groupby("dep", sort=True).agg(region=("region", "first"), pop=("pop", "sum"))
+    out = dict(known)
+    next_prefix: dict[str, int] = {}
+    for dep, row in by_dep.iterrows():
+        if dep in out:
+            continue
+        zone = "4" if dep in _ZONE_4_DEPS else PHONE_ZONES.get(row["region"], "2")
+        used = {p for z, ps in known.values() if z == zone for p in ps}
+        count = max(2, int(np.ceil(row["pop"] / 250_000)))
+        prefixes = []
+        k = next_prefix.get(zone, 10)
+        while len(prefixes) < count:
+            p = f"{10 + (k - 10) % 90:02d}"
+            k += 1
+            if p not in used:
+                prefixes.append(p)
+        next_prefix[zone] = k
+        out[dep] = (zone, tuple(prefixes))
+    return out
+
+
 def pick_communes(rng: np.random.Generator, table: CommuneTable, exponents: np.ndarray) -> np.ndarray:
     """Commune index for each actor, weighted by ``population ** exponent`` (one exponent per actor)."""
     out = np.empty(len(exponents), dtype=np.int64)

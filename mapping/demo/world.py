@@ -41,6 +41,10 @@ SOURCES = (
 )
 #: Sources that only list actors of the region.
 REGIONAL_SOURCES = ("cress", "urscop", "france_active", "cducentre", "agire")
+#: Labels awarded in the region only (dropped elsewhere in a national world).
+REGIONAL_LABELS = ("c_du_centre",)
+#: Scopes of :func:`generate`: the region (and just outside), or all of metropolitan France.
+SCOPES = ("region", "france")
 _EFFECTIFS = {
     "association": ("NN", "NN", "00", "01", "02", "03", "11"),
     "esat": ("12", "21", "22", "31"),
@@ -85,7 +89,7 @@ def _name_slots(rng: np.random.Generator, table: places.CommuneTable, commune: n
     pick = rng.integers(0, 1 << 30, n)
     for dep in sorted(set(deps.tolist())):
         rows = np.flatnonzero(deps == dep)
-        dep_name, dep_de = names.DEPARTEMENT_NAMES.get(dep, (dep, f"du {dep}"))
+        dep_name, dep_de = names.DEPARTEMENT_NAMES.get(dep) or _departement_name(dep)
         territories = names.TERRITORIES.get(dep, ((dep_name, dep_de),))
         t = pick[rows] % len(territories)
         terr[rows] = np.array([x for x, _ in territories], dtype=object)[t]
@@ -105,10 +109,23 @@ def _name_slots(rng: np.random.Generator, table: places.CommuneTable, commune: n
     return slots
 
 
+def _departement_name(dep: str) -> tuple[str, str]:
+    """``(name, name with "de")`` of a département outside :data:`names.DEPARTEMENT_NAMES`."""
+    name = geography.departement_names().get(dep, dep)
+    return name, names.with_de(name)
+
+
 def _code_lists(
-    rng: np.random.Generator, groups: list[tuple[Profile, np.ndarray]], deps: np.ndarray, n: int
+    rng: np.random.Generator,
+    groups: list[tuple[Profile, np.ndarray]],
+    deps: np.ndarray,
+    n: int,
+    regional: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
-    """Bit masks of purchase families, waste types, product types and labels."""
+    """Bit masks of purchase families, waste types, product types and labels.
+
+    ``regional`` (optional boolean per actor) restricts :data:`REGIONAL_LABELS` to those actors.
+    """
     masks = {key: np.zeros(n, dtype=np.int64) for key in ("families", "waste", "products", "labels")}
     spaces = {
         "families": codes.PURCHASE_FAMILIES,
@@ -133,6 +150,9 @@ def _code_lists(
         for label, label_deps, p in profile.dep_labels:
             eligible = rows[np.isin(deps[rows], label_deps)]
             codes.add_codes(masks["labels"], eligible[rng.random(len(eligible)) < p], codes.LABELS, (label,))
+    if regional is not None:
+        drop = sum(codes.bit(codes.LABELS, label) for label in REGIONAL_LABELS)
+        masks["labels"][~regional] &= ~np.int64(drop)
     return {
         "purchase_families": codes.decode(masks["families"], codes.PURCHASE_FAMILIES),
         "waste_types": codes.decode(masks["waste"], codes.WASTE_TYPES),
@@ -150,7 +170,38 @@ def _dates(rng: np.random.Generator, n: int) -> np.ndarray:
     return np.datetime_as_string(days, unit="D").astype(object)[inverse.reshape(-1)]
 
 
-def generate(n_actors: int = DEFAULT_N_ACTORS, *, seed: int = DEFAULT_SEED, region: str | None = None) -> pd.DataFrame:
+def _phones(
+    rng: np.random.Generator, deps: np.ndarray, mobile: np.ndarray, prefixes: dict[str, tuple[str, tuple[str, ...]]]
+) -> np.ndarray:
+    """:func:`identifiers.phones` with a prefix table covering every département (national world)."""
+    n = len(deps)
+    out = np.empty(n, dtype=object)
+    tail = rng.integers(0, 100_000_000, n)
+    pick = rng.integers(0, 1 << 20, n)
+    dep_codes, dep_index = np.unique(deps.astype(str), return_inverse=True)
+    fixed = ~mobile
+    for i, dep in enumerate(dep_codes.tolist()):
+        rows = np.flatnonzero(fixed & (dep_index == i))
+        zone, heads = prefixes[dep]
+        heads = np.array([f"0{zone} {p} " for p in heads], dtype=object)
+        t = tail[rows] % 1_000_000
+        out[rows] = (
+            heads[pick[rows] % len(heads)] + identifiers._PAIRS[t // 10_000] + " " + identifiers._QUADS[t % 10_000]
+        )
+    rows = np.flatnonzero(mobile)
+    heads = np.array(("06 ", "06 ", "07 ", "06 "), dtype=object)
+    t = tail[rows]
+    out[rows] = heads[pick[rows] % 4] + identifiers._QUADS[t // 10_000] + " " + identifiers._QUADS[t % 10_000]
+    return out
+
+
+def generate(
+    n_actors: int = DEFAULT_N_ACTORS,
+    *,
+    seed: int = DEFAULT_SEED,
+    region: str | None = None,
+    scope: str = "region",
+) -> pd.DataFrame:
     """Generate the demo world.
 
     Parameters
@@ -161,6 +212,13 @@ def generate(n_actors: int = DEFAULT_N_ACTORS, *, seed: int = DEFAULT_SEED, regi
         Seed of the only random generator used.
     region : str, optional
         INSEE region code (default :func:`mapping.geography.region_code`).
+    scope : {"region", "france"}
+        ``"region"`` (default, the committed demo): the region's communes plus about 2 % of actors
+        just outside. ``"france"`` (benchmarks at national scale): every commune of metropolitan
+        France weighted by population, real postcodes and départements, landline prefixes by
+        telephone zone (01-05); ``in_region`` marks the region's actors; the regional sources
+        (CRESS, URSCOP, ...) list the actors of *their* region, as every region has its own;
+        département-specific labels only where they apply, :data:`REGIONAL_LABELS` in the region only.
 
     Returns
     -------
@@ -169,24 +227,36 @@ def generate(n_actors: int = DEFAULT_N_ACTORS, *, seed: int = DEFAULT_SEED, regi
         list columns (shared, read-only list objects), ``est_ess``/``est_siae``/``type_siae``,
         ``in_region`` and one ``src_<source>`` boolean per source. ``siret2``/``siret2_closed``
         describe a second establishment of the same SIREN (a few actors). ``attrs`` holds ``seed``
-        and ``region``.
+        and ``region`` (and ``scope`` for a national world).
     """
+    if scope not in SCOPES:
+        raise ValueError(f"scope must be one of {SCOPES}, not {scope!r}")
     region = region or geography.region_code()
+    national = scope == "france"
     rng = np.random.default_rng(seed)
     n = int(n_actors)
-    inside, outside = places.commune_tables(region)
+    if national:
+        table = places.national_table()
+    else:
+        inside, outside = places.commune_tables(region)
     weights = np.array([p.weight for p in PROFILES])
     profile = rng.choice(len(PROFILES), size=n, p=weights / weights.sum())
     groups = _by_profile(profile)
     kind = _profile_array("kind", profile, object)
 
     # ------------------------------------------------------------ where
-    out = (rng.random(n) < OUTSIDE_SHARE) if len(outside) else np.zeros(n, dtype=bool)
     exponent = _profile_array("pop_exp", profile)
-    commune = np.empty(n, dtype=np.int64)
-    commune[~out] = places.pick_communes(rng, inside, exponent[~out])
-    commune[out] = places.pick_communes(rng, outside, exponent[out]) + len(inside)
-    table = inside.concat(outside)
+    if national:
+        # no "outside": every actor is listed by the sources of its own region
+        out = np.zeros(n, dtype=bool)
+        commune = places.pick_communes(rng, table, exponent)
+    else:
+        out = (rng.random(n) < OUTSIDE_SHARE) if len(outside) else np.zeros(n, dtype=bool)
+        commune = np.empty(n, dtype=np.int64)
+        commune[~out] = places.pick_communes(rng, inside, exponent[~out])
+        commune[out] = places.pick_communes(rng, outside, exponent[out]) + len(inside)
+        table = inside.concat(outside)
+    in_region = (table.region[commune] == region) if national else ~out
     population = table.population[commune]
     style = _profile_array("place", profile, object)
     number, street_type, street_name = places.street_addresses(rng, style, population)
@@ -232,7 +302,7 @@ def generate(n_actors: int = DEFAULT_N_ACTORS, *, seed: int = DEFAULT_SEED, regi
         .to_numpy(dtype=object)
     )
     est_ess = rng.random(n) < _profile_array("ess", profile)
-    lists = _code_lists(rng, groups, deps, n)
+    lists = _code_lists(rng, groups, deps, n, in_region if national else None)
 
     # ------------------------------------------------------------ identifiers and contacts
     has_siret = rng.random(n) >= _profile_array("no_siret", profile)
@@ -249,7 +319,11 @@ def generate(n_actors: int = DEFAULT_N_ACTORS, *, seed: int = DEFAULT_SEED, regi
     lon2, lat2 = places.jitter_points(rng, table.lon[commune], table.lat[commune], population, style == "rural")
     is_asso = np.isin(legal_form, ("9220", "9230"))
     rna = _only(is_asso & (rng.random(n) < 0.75), lambda rows: identifiers.rna_numbers(rng, deps[rows]))
-    phone = identifiers.phones(rng, deps, rng.random(n) < _profile_array("mobile", profile))
+    mobile = rng.random(n) < _profile_array("mobile", profile)
+    if national:
+        phone = _phones(rng, deps, mobile, places.phone_prefixes(table, identifiers.PHONE_PREFIXES))
+    else:
+        phone = identifiers.phones(rng, deps, mobile)
     phone[rng.random(n) < 0.08] = None
     website, email = identifiers.web_contacts(
         rng, name, rng.random(n) < _profile_array("web", profile), rng.random(n) < 0.85
@@ -311,7 +385,7 @@ def generate(n_actors: int = DEFAULT_N_ACTORS, *, seed: int = DEFAULT_SEED, regi
         "est_ess": est_ess,
         "est_siae": est_siae,
         "type_siae": type_siae,
-        "in_region": ~out,
+        "in_region": in_region,
         "rna": rna,
         "date_creation": _dates(rng, n),
         "tranche_effectif": _effectifs(rng, kind),
@@ -322,7 +396,9 @@ def generate(n_actors: int = DEFAULT_N_ACTORS, *, seed: int = DEFAULT_SEED, regi
         {k: pd.Series(v, dtype=object) if np.asarray(v).dtype == object else v for k, v in columns.items()}
     )
     frame.attrs.update(seed=int(seed), region=region)
-    logger.info("demo world: %d actors (seed %d, region %s)", n, seed, region)
+    if national:  # only then: the attrs of the committed demo stay as they were
+        frame.attrs["scope"] = scope
+    logger.info("demo world: %d actors (seed %d, region %s, scope %s)", n, seed, region, scope)
     return frame
 
 
