@@ -52,6 +52,25 @@ def dumps(payload: object) -> bytes:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+def datafair_pages(rows: list[dict], *, url: str, query: str, folder: str, page_size: int) -> list[tuple[str, bytes]]:
+    """``rows`` as data-fair ``lines`` pages (``total``, ``next`` cursor URL, ``results``), named as the
+    connectors name them (``<folder>/page-start.json`` then one file per ``after`` cursor)."""
+    from connectors import _datafair
+
+    files = []
+    path = f"{folder}/page-start.json"
+    for start in range(0, max(len(rows), 1), page_size):
+        chunk = rows[start : start + page_size]
+        payload: dict = {"total": len(rows)}
+        if start + page_size < len(rows):
+            payload["next"] = f"{url}?{query}&after={chunk[-1]['_i']}"
+        payload["results"] = chunk
+        files.append((path, dumps(payload)))
+        if chunk:
+            path = _datafair.cursor_file(str(chunk[-1]["_i"]), folder)
+    return files
+
+
 def fetched_at(seed: int) -> datetime:
     """Fixed "fetch" instant derived from the seed (November 2026, 06:00 UTC), never the clock."""
     return datetime(2026, 11, 1, 6, 0, tzinfo=UTC) + timedelta(days=seed % 28, minutes=seed % 53)

@@ -23,7 +23,7 @@ import pandas as pd
 from connectors import _datafair
 from connectors.ademe_lvao import DATASET, PAGE_SIZE, AdemeLvaoConnector, attribution
 from mapping import geography, taxonomy
-from mapping.demo.render import Rendered, dumps
+from mapping.demo.render import Rendered, datafair_pages
 from mapping.demo.variants import street_line, vary_name, vary_website
 
 SOURCE = "ademe_lvao"
@@ -200,15 +200,6 @@ def render(world: pd.DataFrame, *, seed: int, fetched_at: datetime) -> Rendered:
     url = _datafair.lines_url(AdemeLvaoConnector.DEFAULT_BASE_URL, DATASET)
     out = Rendered(SOURCE, url, connector.LICENCE, attribution(r["paternite"] for r in rows))
     query = "&".join(f"{k}={v}" for k, v in params.items())
-    path = "lines/page-start.json"
-    for start in range(0, max(len(rows), 1), PAGE_SIZE):
-        chunk = rows[start : start + PAGE_SIZE]
-        payload: dict[str, Any] = {"total": len(rows)}
-        if start + PAGE_SIZE < len(rows):
-            payload["next"] = f"{url}?{query}&after={chunk[-1]['_i']}"
-        payload["results"] = chunk
-        out.files.append((path, dumps(payload)))
-        if chunk:
-            path = _datafair.cursor_file(str(chunk[-1]["_i"]))
+    out.files += datafair_pages(rows, url=url, query=query, folder=_datafair.LINES_DIR, page_size=PAGE_SIZE)
     out.keys.extend((ident, actor) for ident, actor in zip(idents, listed["actor_id"], strict=True))
     return out

@@ -22,7 +22,7 @@ from connectors import _datafair
 from connectors.sinoe import DECHETERIES, NOMENCLATURE, PAGE_SIZE, SinoeConnector
 from mapping import geography
 from mapping.demo.names import strip_accents
-from mapping.demo.render import Rendered, dumps
+from mapping.demo.render import Rendered, datafair_pages
 
 SOURCE = "sinoe"
 SURVEYS = (2013, 2015, 2017, 2019, 2021, 2023, 2025)
@@ -146,21 +146,6 @@ def _site_rows(rng: np.random.Generator, row: Any, site: int, epci: dict[str, st
     return out
 
 
-def _pages(rows: list[dict], url: str, query: str, folder: str) -> list[tuple[str, bytes]]:
-    files = []
-    path = f"{folder}/page-start.json"
-    for start in range(0, max(len(rows), 1), PAGE_SIZE):
-        chunk = rows[start : start + PAGE_SIZE]
-        payload: dict[str, Any] = {"total": len(rows)}
-        if start + PAGE_SIZE < len(rows):
-            payload["next"] = f"{url}?{query}&after={chunk[-1]['_i']}"
-        payload["results"] = chunk
-        files.append((path, dumps(payload)))
-        if chunk:
-            path = _datafair.cursor_file(str(chunk[-1]["_i"]), folder)
-    return files
-
-
 def render(world: pd.DataFrame, *, seed: int, fetched_at: datetime) -> Rendered:
     """The nomenclature and every survey row of the region's déchèteries."""
     rng = np.random.default_rng([seed, 4])
@@ -182,8 +167,16 @@ def render(world: pd.DataFrame, *, seed: int, fetched_at: datetime) -> Rendered:
         for i, (code, label, level) in enumerate(NOMENCLATURE_ROWS)
     ]
     out = Rendered(SOURCE, _datafair.lines_url(base, DECHETERIES), SinoeConnector.LICENCE, SinoeConnector.ATTRIBUTION)
-    out.files += _pages(nomenclature, _datafair.lines_url(base, NOMENCLATURE), "size=1000&sort=_i", "nomenclature")
+    out.files += datafair_pages(
+        nomenclature,
+        url=_datafair.lines_url(base, NOMENCLATURE),
+        query="size=1000&sort=_i",
+        folder="nomenclature",
+        page_size=PAGE_SIZE,
+    )
     query = f"size=1000&C_DEPT_in={','.join(geography.departements(region))}&sort=_i"
-    out.files += _pages(rows, _datafair.lines_url(base, DECHETERIES), query, "decheteries")
+    out.files += datafair_pages(
+        rows, url=_datafair.lines_url(base, DECHETERIES), query=query, folder="decheteries", page_size=PAGE_SIZE
+    )
     out.keys.extend((str(site), actor) for site, actor in zip(sites, listed["actor_id"], strict=True))
     return out
