@@ -8,8 +8,9 @@ import pytest
 from shapely.geometry import Point
 
 from mapping import geography, schema
+from mapping.dedup import deduplicate
 from mapping.locate import in_region, locate
-from mapping.merge import merge_exact, survivorship
+from mapping.merge import survivorship
 from mapping.pipeline import build_table
 
 # Luhn-valid SIRETs (checked by test_test_identifiers_are_valid).
@@ -78,7 +79,7 @@ def test_in_region_excludes_points_of_a_neighbouring_region():
     assert in_region(locate(recs)).tolist() == [True, False]
 
 
-def test_merge_exact_siret_unions_lists_and_keeps_every_key():
+def test_same_siret_merges_unions_lists_and_keeps_every_key():
     recs = frame(
         [
             record(
@@ -111,7 +112,7 @@ def test_merge_exact_siret_unions_lists_and_keeps_every_key():
             record("carteco", "c2", name="Sans SIRET", geometry=Point(1.0, 47.0), geo_precision="source"),
         ]
     )
-    actors = merge_exact(recs)
+    actors = deduplicate(recs)
     assert len(actors) == 2
     merged = actors[actors["siret"] == SIRET_A].iloc[0]
     # identity from the most trusted source, contact from the one that has it
@@ -133,8 +134,8 @@ def test_merge_never_merges_different_sirets_and_uid_is_stable():
             record("carteco", "2", siret=SIRET_B, name="Même nom", geometry=Point(1, 47), geo_precision="source"),
         ]
     )
-    first = merge_exact(recs)
-    again = merge_exact(recs.iloc[::-1].reset_index(drop=True))
+    first = deduplicate(recs)
+    again = deduplicate(recs.iloc[::-1].reset_index(drop=True))
     assert len(first) == 2
     assert sorted(first["uid"]) == sorted(again["uid"])
 
