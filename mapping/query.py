@@ -19,14 +19,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 from mapping import taxonomy, texts
 from mapping.filters import contains_any, count_by
 from mapping.places import Place, PlaceError, resolve_place
 from mapping.schema import as_list
-from mapping.search import SupplierIndex, normalize_text
+from mapping.search import SupplierIndex
 
 log = logging.getLogger(__name__)
 
@@ -208,21 +207,18 @@ def run_search(
     if text and text.strip():
         criteria["text"] = text.strip()
     phrase = where(place, radius_km)
-    try:
-        found = index.search(**criteria)
+    try:  # only the rows shown are built; the index counts the others (nearest, best or by name first)
+        found = index.search(**criteria, limit=limit)
     except ValueError as exc:  # an unknown code or bad radius: French message from the index
         log.warning("search rejected %r: %s", criteria, exc)
         empty = index.search(limit=0)
         error = texts.SEARCH_ERROR.format(error=exc)
         return SearchOutcome(empty, 0, texts.suppliers_count(0), result_table(empty), error=error, criteria=criteria)
-    if "distance_km" not in found.columns and "text" not in criteria:
-        found = found.iloc[np.argsort(found["name"].fillna("").map(normalize_text).to_numpy(), kind="stable")]
-    total = len(found)
+    total = int(found.attrs["total"])
     capped = None
     if total > limit:
         template = texts.SEARCH_CAPPED_NEAREST if "distance_km" in found.columns else texts.SEARCH_CAPPED_FIRST
         capped = template.format(shown=texts.format_count(limit), total=texts.format_count(total))
-        found = found.iloc[:limit]
     empty = None
     if not total:
         hint = texts.SEARCH_HINT_RADIUS if is_point(place) else texts.SEARCH_HINT_CRITERIA

@@ -198,6 +198,11 @@ def test_untrusted_names_do_not_run_in_the_browser(chromium, tmp_path, actors_fa
     assert not seen["errors"], seen["errors"]
 
 
+def _leading_number(text: str) -> int:
+    """``"1 234 fournisseurs…"`` -> 1234 (French thousands separators)."""
+    return int(re.sub(r"\D", "", re.match(r"[\d\s\u202f\u00a0]+", text).group()))
+
+
 def test_search_page_in_chromium(chromium, tmp_path):
     """A buyer types « Tours », picks a purchase family and gets the count, the circle and the markers."""
     from playwright.sync_api import expect
@@ -215,13 +220,16 @@ def test_search_page_in_chromium(chromium, tmp_path):
         place.fill("Tours")
         place.press("Enter")
         page.get_by_text("Lieu retenu : Tours (37)").wait_for()
+        count = page.get_by_text(re.compile(r"^\d+ fournisseurs? à moins de 20 km de Tours \(37\)$"))
+        every = count.inner_text()  # every supplier near Tours, before choosing a family
         family = page.get_by_test_id("stSidebar").get_by_label("Familles d'achat")
         family.click()
         family.fill("Espaces verts")
         page.keyboard.press("Enter")
         page.keyboard.press("Escape")
-        count = page.get_by_text(re.compile(r"^\d+ fournisseurs? à moins de 20 km de Tours \(37\)$"))
-        count.wait_for()
+        expect(count).not_to_have_text(every, timeout=60_000)  # the run with the family has rendered
+        page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for()  # stale elements gone
+        assert _leading_number(count.inner_text()) < _leading_number(every)
         expect(page.locator(MAP_FRAME)).to_have_count(1, timeout=60_000)  # the map page's stale map is gone
         frame = page.frame_locator(MAP_FRAME)
         frame.locator(".marker-cluster, .leaflet-marker-icon").first.wait_for(state="visible")

@@ -11,7 +11,7 @@ from shapely.geometry import Point
 
 from mapping import taxonomy
 from mapping.filters import contains_any
-from mapping.search import SupplierIndex, search, tokenize
+from mapping.search import SupplierIndex, normalize_text, search, tokenize
 
 GEOD = Geod(ellps="GRS80")
 EARTH_RADIUS_KM = 6371.0088
@@ -20,6 +20,12 @@ EARTH_RADIUS_KM = 6371.0088
 HAVERSINE_BAND = 0.004
 #: The index's corrected Lambert-93 distance agrees with the geodesic to well under a metre.
 GEODESIC_BAND_M = 1.0
+
+
+def by_name(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` in the order of results without a point or text: name ignoring accents and case, stable."""
+    keys = frame["name"].map(lambda v: normalize_text(v) if isinstance(v, str) else "\U0010ffff")
+    return frame.iloc[np.argsort(keys.to_numpy(dtype=object), kind="stable")]
 
 
 def haversine_km(lon1: float, lat1: float, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:
@@ -60,7 +66,7 @@ LIST_CASES = [
 def test_each_list_criterion_alone(index, table, column, codes):
     found = index.search(**{column: codes})
     expected = table[contains_any(table[column], codes)]
-    assert list(found.index) == list(expected.index)  # table order when there is no point
+    assert list(found.index) == list(by_name(expected).index)  # name order when there is no point
     assert len(found) > 0
 
 
@@ -74,13 +80,13 @@ def test_each_list_criterion_alone(index, table, column, codes):
 )
 def test_each_area_criterion_alone(index, table, criterion, column, values):
     found = index.search(**{criterion: values})
-    assert list(found.index) == list(table.index[table[column].isin(values)])
+    assert list(found.index) == list(by_name(table[table[column].isin(values)]).index)
 
 
 def test_reserved_contracts_come_from_actor_kinds(index, table):
     found = index.search(reserved_contracts="L2113-13")  # SIAE
     expected = table["actor_kinds"].map(lambda ks: "L2113-13" in taxonomy.reserved_contracts(ks))
-    assert list(found.index) == list(table.index[expected])
+    assert list(found.index) == list(by_name(table[expected]).index)
     handicap = index.search(reserved_contracts=["L2113-12"])
     assert all({"esat", "ea"} & set(kinds) for kinds in handicap["actor_kinds"])
 
@@ -90,7 +96,7 @@ def test_criteria_combine_with_and_values_with_or(index, table):
     expected = contains_any(table["purchase_families"], ["espaces_verts", "impression"]) & table["departement"].isin(
         ["45", "37", "18"]
     )
-    assert list(found.index) == list(table.index[expected])
+    assert list(found.index) == list(by_name(table[expected]).index)
     assert index.search(actor_kinds="esat", waste_types="deee").empty  # no ESAT collects DEEE here
 
 
@@ -106,14 +112,14 @@ def test_labels_all_needs_every_label(index, table):
     near = index.search(labels=["ab", "c_du_centre"], labels_all=True, near=(1.9093, 47.9025), radius_km=400)
     assert list(near.index) == [3] and "distance_km" in near.columns
     assert list(search(table, labels=["ab", "c_du_centre"], labels_all=True).index) == [3]
-    assert list(index.search(labels_all=True).index) == list(table.index)  # no label chosen: no filter
+    assert list(index.search(labels_all=True).index) == list(by_name(table).index)  # no label chosen: no filter
 
 
 def test_labels_all_on_a_large_table_uses_postings(actors_factory):
     gdf = actors_factory(400)
     gdf["labels"] = [["ab", "c_du_centre"] if i % 50 == 0 else (["ab"] if i % 2 else []) for i in range(len(gdf))]
     found = SupplierIndex(gdf).search(labels=["ab", "c_du_centre"], labels_all=True)  # 8 rows < 1/32 of the table
-    assert list(found.index) == list(range(0, 400, 50))
+    assert list(found.index) == list(by_name(gdf.iloc[list(range(0, 400, 50))]).index)
 
 
 def test_results_keep_columns_and_dtypes_of_a_parquet_table(table, tmp_path):
@@ -131,7 +137,7 @@ def test_results_keep_columns_and_dtypes_of_a_parquet_table(table, tmp_path):
     pd.testing.assert_frame_equal(found, expected)
     assert isinstance(found, gpd.GeoDataFrame) and found.crs == loaded.crs
     plain = index.search(departements=["45", "18"])
-    pd.testing.assert_frame_equal(plain, loaded[loaded["departement"].isin(["45", "18"])])
+    pd.testing.assert_frame_equal(plain, by_name(loaded[loaded["departement"].isin(["45", "18"])]))
     assert len(index.search(limit=0)) == 0 and list(index.search(limit=0).columns) == list(loaded.columns)
 
 
@@ -184,10 +190,26 @@ def test_a_code_listed_twice_gives_one_row(actors_factory):
     assert list(search(gdf, waste_types="deee").index) == [0]
 
 
-def test_no_criterion_returns_the_whole_table_in_order(index, table):
-    assert list(index.search().index) == list(table.index)
-    assert list(index.search(limit=3).index) == list(table.index[:3])
+def test_no_criterion_returns_the_whole_table_by_name(index, table):
+    assert list(index.search().index) == list(by_name(table).index)
+    assert list(index.search(limit=3).index) == list(by_name(table).index[:3])
     assert index.search(limit=0).empty
+
+
+def test_name_order_ignores_accents_and_case_and_puts_missing_names_last(actors_factory):
+    gdf = actors_factory(5)
+    gdf["name"] = ["Zéphyr", "écocyclerie", None, "Atelier", "eco Bois"]
+    assert list(search(gdf).index) == [3, 4, 1, 0, 2]  # atelier, eco bois, ecocyclerie, zephyr, (none)
+
+
+def test_total_counts_every_match_before_the_limit(index, table):
+    point = {"near": (1.9093, 47.9025), "radius_km": 150}
+    every = index.search(**point)
+    page = index.search(**point, limit=5)
+    assert every.attrs["total"] == len(every) > 5
+    assert page.attrs["total"] == len(every) and len(page) == 5
+    pd.testing.assert_frame_equal(page, every.iloc[:5])
+    assert index.search(limit=0).attrs["total"] == len(table)
 
 
 # ----------------------------------------------------------------------------- text
