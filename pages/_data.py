@@ -24,6 +24,22 @@ def table_key() -> tuple[str, int | None]:
     return str(path), (path.stat().st_mtime_ns if path.exists() else None)
 
 
+def enter_through_app() -> None:
+    """Run this page inside ``app.py``'s navigation even when the server's first visit is its own URL.
+
+    Until some session has run ``app.py`` (which calls ``st.navigation``), Streamlit treats a folder
+    named ``pages/`` as a legacy multipage app: a first visit straight to ``/search`` would run the page
+    without the app's layout and menu. Turn that mode off once for the process and rerun: the same URL
+    is then served by ``app.py``'s ``st.navigation`` (same page, same URL path).
+    """
+    from streamlit.runtime.pages_manager import PagesManager  # no public switch for this (Streamlit 1.67)
+
+    if PagesManager.uses_pages_directory:
+        log.info("Première visite directe d'une page : passage par la navigation de app.py")
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 @st.cache_resource(max_entries=1, show_spinner="Chargement des acteurs…")
 def suppliers(path: str, mtime_ns: int | None) -> gpd.GeoDataFrame:
     """The actor table, loaded once per built file (never mutate it)."""

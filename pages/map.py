@@ -9,9 +9,10 @@ from streamlit_folium import st_folium
 
 import connectors
 from mapping import filters, maps, taxonomy, texts
-from pages._data import data_status, suppliers, table_key
+from pages._data import data_status, enter_through_app, suppliers, table_key
 
 log = logging.getLogger(__name__)
+enter_through_app()
 
 #: Beyond this many actors the map shows the first ones only (the table lists them all).
 MAP_MAX_POINTS = 20_000

@@ -11,6 +11,7 @@ from mapping import maps, query, texts
 from pages import _data
 
 log = logging.getLogger(__name__)
+_data.enter_through_app()
 
 try:
     key = _data.table_key()

@@ -9,8 +9,10 @@ import streamlit as st
 import connectors
 from mapping import import_texts as texts
 from mapping import imports, store
+from pages._data import enter_through_app
 
 log = logging.getLogger(__name__)
+enter_through_app()
 
 st.title(texts.PAGE_TITLE)
 st.caption(texts.PAGE_INTRO)

@@ -210,12 +210,12 @@ def test_search_page_in_chromium(chromium, tmp_path):
     store.load_suppliers()
     with streamlit_server(tmp_path / "streamlit.log") as url, browser_page(chromium) as page:
         seen = _watch(page)
-        # Enter through the app, as a user does: a first visit straight to /search on a fresh server is run
-        # by Streamlit's legacy pages/ mode (no st.navigation, narrow layout) while the folder is named pages/.
-        page.goto(url)
-        page.get_by_test_id("stSidebarNav").get_by_text("Rechercher des fournisseurs").click()
+        # A bookmarked link, first visit of a fresh server: served by app.py's navigation all the same.
+        page.goto(f"{url}/search")
         page.get_by_role("heading", name="Rechercher des fournisseurs").wait_for()
-        seen["failed"].clear()  # the map page's requests cut short by leaving it
+        nav = page.get_by_test_id("stSidebarNav")
+        expect(nav.get_by_text("Carte des acteurs")).to_be_visible()  # app.py's titles, not file names
+        assert "_data" not in nav.inner_text() and page.url.endswith("/search")
         place = page.get_by_label("Lieu", exact=True)
         place.fill("Tours")
         place.press("Enter")
