@@ -75,6 +75,7 @@ __all__ = [
     "TYPO1",
     "TYPO2",
     "SupplierIndex",
+    "grid_order",
     "normalize_text",
     "project",
     "search",
@@ -103,23 +104,15 @@ class SupplierIndex:
     def __init__(self, gdf: gpd.GeoDataFrame) -> None:
         start = time.perf_counter()
         self._rows = _RowTaker(gdf)
-        geometry = gdf.geometry if gdf.crs is None or gdf.crs.to_epsg() == 4326 else gdf.geometry.to_crs(CRS_WGS84)
-        points = geometry.to_numpy()
-        lon, lat = shapely.get_x(points), shapely.get_y(points)
-        x, y, scale = project(lon, lat)
+        x, y, scale = project(*_lon_lat(gdf))
         self.n = n = len(gdf)
-        located = np.isfinite(x) & np.isfinite(y)
-        self._origin = (float(np.nanmin(x)), float(np.nanmin(y))) if located.any() else (0.0, 0.0)
-        cx = np.where(located, (x - self._origin[0]) // CELL_M, 0).astype(np.int64)
-        cy = np.where(located, (y - self._origin[1]) // CELL_M, 0).astype(np.int64)
-        self._width = int(cx.max()) + 1 if n else 1
-        self._height = int(cy.max()) + 1 if n else 0
-        cell = np.where(located, cy * self._width + cx, np.iinfo(np.int64).max)  # unlocated rows last
+        cell, self._origin, self._width, self._height = _grid(x, y)
         self._perm = np.argsort(cell, kind="stable")  # grid position -> row position
         grid_pos = np.empty(n, dtype=np.int64)
         grid_pos[self._perm] = np.arange(n)
         self._cell = cell[self._perm]
         self._x, self._y, self._scale = x[self._perm], y[self._perm], scale[self._perm]
+        located = np.isfinite(x) & np.isfinite(y)
         self._max_scale = float(np.nanmax(scale)) if located.any() else 1.0
 
         self._facets: dict[str, _Facet] = {}
@@ -341,6 +334,36 @@ class SupplierIndex:
 
 
 # ------------------------------------------------------------------------------------- helpers
+
+
+def _lon_lat(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """WGS84 longitudes and latitudes of the table's points (NaN where missing)."""
+    geometry = gdf.geometry if gdf.crs is None or gdf.crs.to_epsg() == 4326 else gdf.geometry.to_crs(CRS_WGS84)
+    points = geometry.to_numpy()
+    return shapely.get_x(points), shapely.get_y(points)
+
+
+def _grid(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, tuple[float, float], int, int]:
+    """Grid cell of each point (row-major, unlocated last), origin (aligned on ``CELL_M``), width, height."""
+    located = np.isfinite(x) & np.isfinite(y)
+    if not located.any():
+        return np.full(len(x), np.iinfo(np.int64).max, dtype=np.int64), (0.0, 0.0), 1, 0
+    origin = (float(np.nanmin(x) // CELL_M * CELL_M), float(np.nanmin(y) // CELL_M * CELL_M))
+    cx = np.where(located, (x - origin[0]) // CELL_M, 0).astype(np.int64)
+    cy = np.where(located, (y - origin[1]) // CELL_M, 0).astype(np.int64)
+    width, height = int(cx.max()) + 1, int(cy.max()) + 1
+    return np.where(located, cy * width + cx, np.iinfo(np.int64).max), origin, width, height
+
+
+def grid_order(gdf: gpd.GeoDataFrame) -> np.ndarray:
+    """Row positions of ``gdf`` in the index's grid order (5 km cells row by row, unlocated rows last).
+
+    Stable: rows of one cell keep their order. A table stored in this order (``mapping.pipeline``
+    writes it so) puts the rows of a radius search in a few contiguous stretches of memory, which
+    makes copying them about twice as fast at 1M actors.
+    """
+    x, y, _ = project(*_lon_lat(gdf))
+    return np.argsort(_grid(x, y)[0], kind="stable")
 
 
 def _ordered(keys: np.ndarray, rows: np.ndarray, limit: int | None) -> np.ndarray:

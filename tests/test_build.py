@@ -6,10 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from mapping import geography, schema, store
 from mapping.pipeline import build
+from mapping.search import grid_order
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -53,6 +55,29 @@ def test_points_are_inside_the_region_polygons(built):
     found = geography.locate_points(actors.geometry.x.to_numpy(), actors.geometry.y.to_numpy())
     inside = found["code_insee"].notna().mean()
     assert inside > 0.99  # a few points jittered across the border of the region are tolerated
+
+
+def test_built_table_is_stored_in_the_search_grid_order(built):
+    _, actors = built
+    assert (grid_order(actors) == np.arange(len(actors))).all()
+
+
+def test_read_suppliers_shares_equal_code_lists_and_keeps_values(built, tmp_path):
+    import pyarrow.parquet as pq
+
+    _, actors = built
+    kinds = actors["actor_kinds"]
+    assert kinds.map(id).nunique() == kinds.map(tuple).nunique() < len(actors) / 10  # one object per value
+    assert actors["source_keys"].map(id).nunique() == len(actors)  # unique per actor: not shared
+    sample = actors.iloc[:50].copy()
+    sample["labels"] = [[] if i % 3 else ["ab", ""] for i in range(50)]  # [] and [""] stay apart
+    sample["waste_types"] = [[] for _ in range(50)]  # a column of empty lists only (stored as list<null>)
+    path = store.write_suppliers(sample, tmp_path / "sample.parquet")
+    back = store.read_suppliers(path)
+    raw = pq.read_table(path)
+    for column in schema.LIST_COLUMNS:
+        assert back[column].tolist() == [list(v) for v in raw.column(column).to_pylist()], column
+        assert back[column].map(lambda v: isinstance(v, list)).all()
 
 
 def test_load_suppliers_builds_when_missing(tmp_path, monkeypatch):

@@ -11,7 +11,7 @@ from shapely.geometry import Point
 
 from mapping import taxonomy
 from mapping.filters import contains_any
-from mapping.search import SupplierIndex, normalize_text, search, tokenize
+from mapping.search import CELL_M, SupplierIndex, grid_order, normalize_text, project, search, tokenize
 
 GEOD = Geod(ellps="GRS80")
 EARTH_RADIUS_KM = 6371.0088
@@ -177,6 +177,22 @@ def test_index_does_not_mutate_input_and_results_are_copies(table):
     found.loc[found.index[0], "name"] = "modifié"
     pd.testing.assert_frame_equal(table, before)
     assert "distance_km" not in table.columns
+
+
+def test_grid_order_keeps_each_5_km_cell_together_unlocated_last(actors_factory):
+    gdf = actors_factory(80)
+    gdf.loc[5, "geometry"] = None
+    order = grid_order(gdf)
+    assert sorted(order) == list(range(80)) and order[-1] == 5
+    stored = gdf.iloc[order]
+    assert list(grid_order(stored)) == list(range(80))  # stable: a stored table is already in order
+    x, y, _ = project(stored.geometry.x.to_numpy()[:-1], stored.geometry.y.to_numpy()[:-1])
+    cells = list(zip(y // CELL_M, x // CELL_M, strict=True))
+    runs = [cell for i, cell in enumerate(cells) if i == 0 or cell != cells[i - 1]]
+    assert len(runs) == len(set(cells)) < len(cells)  # one stretch per cell, some cells hold several rows
+    assert runs == sorted(runs)  # cells row by row, south to north
+    point = {"near": (1.9093, 47.9025), "radius_km": 150, "purchase_families": "dechets"}
+    pd.testing.assert_frame_equal(search(stored, **point), search(gdf, **point))
 
 
 def test_module_level_search_matches_index(index, table):
