@@ -26,18 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import _synthetic  # noqa: E402
+from benchmarks._chromium import launch  # noqa: E402
 from mapping.maps import build_map  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 FEATURES = ".marker-cluster, .leaflet-marker-icon, path.leaflet-interactive"
 RAF_ROUND_TRIP = "() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)))"
 
@@ -60,7 +51,7 @@ def time_to_interactive(url: str, runs: int) -> list[float]:
 
     times = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = launch(p)
         try:
             for _ in range(runs):
                 page = browser.new_page(viewport={"width": 1400, "height": 900})

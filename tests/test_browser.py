@@ -21,22 +21,13 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks._chromium import CHROMIUM_PATH, launch
 from mapping import store
 
 pytestmark = pytest.mark.browser
 log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 FEATURES = ".marker-cluster, path.leaflet-interactive"
 SCREENSHOTS = ROOT / "screenshots"
@@ -45,14 +36,14 @@ XSS_NAME = "<img src=x onerror=window.top.__pwned=1>${window.top.__pwned=2}`</sc
 
 @pytest.fixture(scope="module")
 def chromium() -> Path:
-    if not CHROMIUM.exists():
+    if not CHROMIUM_PATH.exists():
         if os.environ.get("SOURCIER_SKIP_BROWSER") == "1":
             pytest.skip("SOURCIER_SKIP_BROWSER=1 : tests navigateur ignorés")
         pytest.fail(
-            f"{CHROMIUM} is missing: install Debian chromium (apt-get install -y chromium, as `make test` "
+            f"{CHROMIUM_PATH} is missing: install Debian chromium (apt-get install -y chromium, as `make test` "
             "and .ci/run do), or set SOURCIER_SKIP_BROWSER=1 to skip the browser tests explicitly."
         )
-    return CHROMIUM
+    return CHROMIUM_PATH
 
 
 def _free_port() -> int:
@@ -98,7 +89,7 @@ def browser_page(chromium: Path):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS)
+        browser = launch(p, chromium)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
             page.set_default_timeout(60_000)
