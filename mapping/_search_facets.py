@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from mapping import taxonomy
 
@@ -78,16 +79,40 @@ class _Wanted(NamedTuple):
     all_of: bool = False
 
 
+def _exploded(values: pd.Series, grid_pos: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Items of a list column without per-row Python work on shared lists.
+
+    Returns the items of the *distinct* list objects concatenated (``flat``), and for every item of
+    every row its index in ``flat`` and the row's grid position. ``mapping.store`` shares equal code
+    lists, so a million rows hold a few hundred distinct lists; unshared lists just cost one pass.
+    Missing cells and non-list values give nothing.
+    """
+    cells = values.to_numpy(dtype=object)
+    identity = np.fromiter(map(id, cells), dtype=np.int64, count=len(cells))
+    _, first_row, first = np.unique(identity, return_index=True, return_inverse=True)  # first: distinct number
+    distinct = cells[first_row]
+    lists = [v if isinstance(v, (list, tuple, np.ndarray)) else () for v in distinct]
+    lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    flat = np.empty(int(lengths.sum()), dtype=object)
+    flat[:] = [item for cell in lists for item in cell]
+    starts = np.cumsum(lengths) - lengths
+    per_row = lengths[first]
+    total = int(per_row.sum())
+    where = np.repeat(starts[first], per_row) + np.arange(total) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+    return flat, where, np.repeat(np.asarray(grid_pos, dtype=np.int64), per_row)
+
+
 def _explode(values: pd.Series, grid_pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Items of a list column and the grid position of their row (missing/empty cells give nothing)."""
-    items = pd.Series(values.to_numpy(), index=grid_pos, copy=False).explode()
-    items = items[items.notna()]
-    return items.to_numpy(dtype=object), items.index.to_numpy(dtype=np.int64)
+    flat, where, rows = _exploded(values, grid_pos)
+    items = flat[where]
+    keep = pd.notna(items)
+    return items[keep], rows[keep]
 
 
 def _list_facet(values: pd.Series, vocab: list[str], grid_pos: np.ndarray) -> _Facet:
-    items, rows = _explode(values, grid_pos)
-    ids = pd.Index(vocab).get_indexer(items)
+    flat, where, rows = _exploded(values, grid_pos)
+    ids = pd.Index(vocab).get_indexer(pd.Index(flat, dtype=object))[where]  # looked up once per distinct list
     keep = ids >= 0
     return _bits_facet(*_csr(ids[keep], rows[keep], len(vocab)), vocab, len(grid_pos))
 
@@ -113,8 +138,31 @@ def _contracts_facet(kinds: _Facet, n: int) -> _Facet:
     return _bits_facet(*_csr(np.concatenate(keys), np.concatenate(rows), len(vocab)), vocab, n)
 
 
+def _arrow_strings(values: pd.Series) -> pa.Array:
+    """A string column as one contiguous pyarrow array (no copy when it is pyarrow-backed already)."""
+    data = None
+    if isinstance(values.array, pd.arrays.ArrowExtensionArray):
+        data = values.array.__arrow_array__()
+        if isinstance(data, pa.ChunkedArray):
+            data = data.chunk(0) if data.num_chunks == 1 else data.combine_chunks()
+        if not (pa.types.is_string(data.type) or pa.types.is_large_string(data.type)):
+            data = None
+    if data is None:
+        objects = values.to_numpy(dtype=object)
+        data = pa.array([None if pd.isna(v) else str(v) for v in objects], type=pa.large_string())
+    return data
+
+
+def _factorize(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """``pd.factorize`` for string columns at pyarrow speed: codes (-1 when missing), uniques in order of
+    appearance."""
+    encoded = _arrow_strings(values).dictionary_encode()
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return codes, encoded.dictionary.to_pylist()
+
+
 def _category_facet(values: pd.Series, grid_pos: np.ndarray) -> _Facet:
-    codes, uniques = pd.factorize(values.astype(object).where(values.notna(), None), use_na_sentinel=True)
+    codes, uniques = _factorize(values)
     shifted = np.zeros(len(grid_pos), dtype=np.int32)
     shifted[grid_pos] = codes + 1
     present = codes >= 0

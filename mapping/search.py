@@ -50,7 +50,15 @@ from mapping._search_criteria import (
     _taxonomy_codes,
     project,
 )
-from mapping._search_facets import _category_facet, _contracts_facet, _explode, _Facet, _list_facet, _Wanted
+from mapping._search_facets import (
+    _category_facet,
+    _contracts_facet,
+    _explode,
+    _Facet,
+    _factorize,
+    _list_facet,
+    _Wanted,
+)
 from mapping._search_rows import _RowTaker
 from mapping._search_text import (
     DESCRIPTION_WEIGHT,
@@ -379,10 +387,10 @@ def _ordered(keys: np.ndarray, rows: np.ndarray, limit: int | None) -> np.ndarra
 
 def _name_ranks(names: pd.Series) -> np.ndarray:
     """Rank of each row's name in accent- and case-insensitive order (equal keys share a rank; missing last)."""
-    codes, uniques = pd.factorize(names.astype(object), use_na_sentinel=True)
-    if not len(uniques):
+    codes, uniques = _factorize(names)
+    if not uniques:
         return np.zeros(len(names), dtype=np.int64)
-    keys = normalize_text("\x1f".join(str(u).replace("\x1f", " ") for u in uniques)).split("\x1f")
+    keys = normalize_text("\x1f".join(u.replace("\x1f", " ") for u in uniques)).split("\x1f")
     _, unique_rank = np.unique(np.asarray(keys, dtype=object), return_inverse=True)
     return np.where(codes >= 0, unique_rank[codes], len(uniques)).astype(np.int64)
 

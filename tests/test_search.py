@@ -195,6 +195,30 @@ def test_grid_order_keeps_each_5_km_cell_together_unlocated_last(actors_factory)
     pd.testing.assert_frame_equal(search(stored, **point), search(gdf, **point))
 
 
+def test_shared_list_objects_index_like_separate_ones(actors_factory):
+    """The built table shares equal code lists (mapping.store); cells may also be arrays, tuples or None."""
+    separate = actors_factory(60)
+    separate["labels"] = [["c_du_centre", "ab"] if i % 4 == 0 else ([] if i % 4 == 1 else ["ab"]) for i in range(60)]
+    shared = separate.copy()
+    pool: dict[tuple, list] = {}
+    for column in ("purchase_families", "labels", "sources"):
+        shared[column] = [pool.setdefault((column, *v), list(v)) for v in separate[column]]
+    assert shared["labels"].map(id).nunique() < len(shared)
+    odd = separate.copy()
+    odd["labels"] = [np.array(v, dtype=object) if i % 3 == 0 else tuple(v) for i, v in enumerate(odd["labels"])]
+    odd.at[7, "purchase_families"] = None
+    for criteria in (
+        {"labels": "c_du_centre"},
+        {"purchase_families": ["espaces_verts", "dechets"]},
+        {"sources": "carteco"},
+    ):
+        expected = search(separate, **criteria)
+        assert len(expected) > 0, criteria
+        pd.testing.assert_frame_equal(search(shared, **criteria), expected)
+        kept = [i for i in expected.index if not (i == 7 and "purchase_families" in criteria)]
+        assert list(search(odd, **criteria).index) == kept
+
+
 def test_module_level_search_matches_index(index, table):
     kwargs = {"purchase_families": "dechets", "near": (1.9093, 47.9025), "radius_km": 150}
     pd.testing.assert_frame_equal(search(table, **kwargs), index.search(**kwargs))
