@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 
 from mapping import taxonomy
+from mapping._arrow import contiguous
 
 
 def _csr(keys: np.ndarray, positions: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -140,14 +141,8 @@ def _contracts_facet(kinds: _Facet, n: int) -> _Facet:
 
 def _arrow_strings(values: pd.Series) -> pa.Array:
     """A string column as one contiguous pyarrow array (no copy when it is pyarrow-backed already)."""
-    data = None
-    if isinstance(values.array, pd.arrays.ArrowExtensionArray):
-        data = values.array.__arrow_array__()
-        if isinstance(data, pa.ChunkedArray):
-            data = data.chunk(0) if data.num_chunks == 1 else data.combine_chunks()
-        if not (pa.types.is_string(data.type) or pa.types.is_large_string(data.type)):
-            data = None
-    if data is None:
+    data = contiguous(values.array)
+    if data is None or not (pa.types.is_string(data.type) or pa.types.is_large_string(data.type)):
         objects = values.to_numpy(dtype=object)
         data = pa.array([None if pd.isna(v) else str(v) for v in objects], type=pa.large_string())
     return data

@@ -19,11 +19,12 @@ averaged over both ends (Lambert-93 is conformal, its scale only depends on lati
 distance is 0.06–0.09 % short across the Centre-Val de Loire (scale 0.99909–0.99939); the corrected
 one stays within a few centimetres of the GRS80 geodesic for radii up to 50 km.
 
-The index keeps references to the table's columns (never mutated); results are new GeoDataFrames
-holding only the selected rows, built array by array (``mapping._search_rows``: ≈0.5 ms of fixed cost
-where ``iloc`` takes ≈1.2 ms, then a few ms per thousand rows). Their cost grows with the rows
-returned, so callers showing a page ask for it with ``limit`` and read the number of matches in
-``attrs["total"]``. This module never imports streamlit.
+The index keeps a reference to the table (never mutated; pyarrow columns in several chunks are
+combined once, as ``mapping.store`` loads them, else pyarrow would concatenate a whole column on every
+row selection); results are ``take`` of the selected rows: ≈1.5 ms for a dozen rows, then about
+1.4 ms per thousand rows at 1M actors. That cost grows with the rows returned, so callers showing a
+page ask for it with ``limit`` and read the number of matches in ``attrs["total"]``. This module never
+imports streamlit.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ import pandas as pd
 import shapely
 
 from mapping import taxonomy
+from mapping._arrow import single_chunk
 from mapping._search_criteria import (
     _AREA_COLUMNS,
     _AREA_ERRORS,
@@ -59,7 +61,6 @@ from mapping._search_facets import (
     _list_facet,
     _Wanted,
 )
-from mapping._search_rows import _RowTaker
 from mapping._search_text import (
     DESCRIPTION_WEIGHT,
     EXACT,
@@ -111,7 +112,7 @@ class SupplierIndex:
 
     def __init__(self, gdf: gpd.GeoDataFrame) -> None:
         start = time.perf_counter()
-        self._rows = _RowTaker(gdf)
+        self._table = _single_chunks(gdf)
         x, y, scale = project(*_lon_lat(gdf))
         self.n = n = len(gdf)
         cell, self._origin, self._width, self._height = _grid(x, y)
@@ -258,8 +259,9 @@ class SupplierIndex:
             order = _ordered(-score[positions], rows, limit)
         else:
             order = _ordered(self._name_rank[positions], rows, limit)
-        extra = {"distance_km": distances[order] / 1000.0} if query is not None else None
-        found = self._rows.take(rows[order], extra)
+        found = self._table.take(rows[order])
+        if query is not None:
+            found["distance_km"] = distances[order] / 1000.0
         found.attrs["total"] = len(positions)
         return found
 
@@ -342,6 +344,13 @@ class SupplierIndex:
 
 
 # ------------------------------------------------------------------------------------- helpers
+
+
+def _single_chunks(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``gdf``, or a shallow copy whose pyarrow columns in several chunks are combined into one."""
+    combined = {name: single_chunk(gdf[name].array) for name in gdf.columns}
+    changed = {name: values for name, values in combined.items() if values is not gdf[name].array}
+    return gdf.assign(**changed) if changed else gdf
 
 
 def _lon_lat(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:

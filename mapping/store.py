@@ -14,11 +14,11 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from mapping._arrow import single_chunk
 from mapping.schema import COLUMNS, LIST_COLUMNS, OPTIONAL_COLUMNS
 
 log = logging.getLogger(__name__)
@@ -60,27 +60,12 @@ def _list_column(column: pa.ChunkedArray, *, shared: bool) -> np.ndarray:
         column = column.cast(pa.list_(pa.string()))
     lengths = pc.cast(pc.list_value_length(column), pa.string())
     key = pc.binary_join_element_wise(lengths, pc.binary_join(column, "\x1f"), ":")  # [] != [""]
-    encoded = key.dictionary_encode()
-    indices = encoded.indices.to_numpy(zero_copy_only=False)
-    present = encoded.indices.is_valid().to_numpy(zero_copy_only=False)
-    distinct, first = np.unique(np.where(present, indices, -1), return_index=True)
-    lists = column.take(pa.array(first)).to_pylist()
-    lookup = np.empty(len(distinct), dtype=object)
-    lookup[:] = lists
-    out[:] = lookup[np.searchsorted(distinct, np.where(present, indices, -1))]
+    codes = key.dictionary_encode().indices.fill_null(-1).to_numpy(zero_copy_only=False)  # -1: null list
+    _, first, which = np.unique(codes, return_index=True, return_inverse=True)
+    lookup = np.empty(len(first), dtype=object)
+    lookup[:] = column.take(pa.array(first)).to_pylist()
+    out[:] = lookup[which]
     return out
-
-
-def _single_chunk(values: object) -> object:
-    """A pyarrow-backed pandas array in one contiguous chunk (row selections never re-concatenate it)."""
-    if isinstance(values, pd.arrays.ArrowExtensionArray):
-        chunked = values.__arrow_array__()
-        if isinstance(chunked, pa.ChunkedArray) and chunked.num_chunks > 1:
-            combined = pa.chunked_array([chunked.combine_chunks()], type=chunked.type)
-            if isinstance(values, pd.arrays.ArrowStringArray):
-                return pd.arrays.ArrowStringArray(combined, dtype=values.dtype)
-            return pd.arrays.ArrowExtensionArray(combined)
-    return values
 
 
 def read_suppliers(path: Path | None = None) -> gpd.GeoDataFrame:
@@ -94,7 +79,7 @@ def read_suppliers(path: Path | None = None) -> gpd.GeoDataFrame:
     lists = [c for c in LIST_COLUMNS if c in names]
     gdf = gpd.read_parquet(path, columns=[c for c in names if c not in lists])
     for col in gdf.columns:
-        gdf[col] = _single_chunk(gdf[col].array)
+        gdf[col] = single_chunk(gdf[col].array)
     list_data = pq.read_table(path, columns=lists)
     for col in lists:
         gdf[col] = _list_column(list_data.column(col), shared=col != "source_keys")

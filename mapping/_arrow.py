@@ -1,0 +1,37 @@
+"""pyarrow-backed pandas columns as contiguous pyarrow arrays, and back (no copy when already contiguous).
+
+GeoParquet string columns arrive in several chunks (one per row group); pyarrow then concatenates the
+whole column again on every ``take``. The table loader (``mapping.store``) and the search index
+(``mapping.search``, ``mapping._search_facets``) work on one chunk. Private helpers.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pyarrow as pa
+from pandas.api.extensions import ExtensionArray
+
+
+def contiguous(values: object) -> pa.Array | None:
+    """The pyarrow data of a pyarrow-backed pandas array as one array (None for other arrays)."""
+    if not isinstance(values, pd.arrays.ArrowExtensionArray):
+        return None
+    data = values.__arrow_array__()
+    if isinstance(data, pa.ChunkedArray):
+        data = data.chunk(0) if data.num_chunks == 1 else data.combine_chunks()
+    return data
+
+
+def wrap(data: pa.Array, like: pd.arrays.ArrowExtensionArray) -> ExtensionArray:
+    """A pandas array of ``like``'s class and dtype around ``data`` (no copy)."""
+    chunked = pa.chunked_array([data], type=data.type)
+    if isinstance(like, pd.arrays.ArrowStringArray):
+        return pd.arrays.ArrowStringArray(chunked, dtype=like.dtype)
+    return pd.arrays.ArrowExtensionArray(chunked)
+
+
+def single_chunk(values: object) -> object:
+    """``values`` with its pyarrow data in one chunk (other arrays, and single chunks, as they are)."""
+    if isinstance(values, pd.arrays.ArrowExtensionArray) and values.__arrow_array__().num_chunks > 1:
+        return wrap(contiguous(values), values)
+    return values
