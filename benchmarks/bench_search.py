@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import gc
 import logging
+import os
 import statistics
 import sys
 import tempfile
@@ -96,13 +97,25 @@ def query_makers(gdf, rng: np.random.Generator) -> dict[str, Callable[[], dict]]
     }
 
 
+def _rss_mb() -> float:
+    """Resident memory of this process now (MB; Linux)."""
+    return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
 def run(size: int, n_queries: int, seed: int, *, parquet: bool = True, freeze: bool = False) -> None:
     start = time.perf_counter()
     gdf = _synthetic.actors(size, seed=seed)
+    loaded = ""
     if parquet:  # stored and read as the pipeline and the app do
         gdf = pipeline.storage_order(gdf)
         with tempfile.TemporaryDirectory(prefix="bench_search_") as tmp:
-            gdf = store.read_suppliers(store.write_suppliers(gdf, Path(tmp) / "suppliers.parquet"))
+            path = store.write_suppliers(gdf, Path(tmp) / "suppliers.parquet")
+            del gdf
+            gc.collect()
+            before = _rss_mb()
+            t0 = time.perf_counter()
+            gdf = store.read_suppliers(path)
+            loaded = f", read_suppliers {time.perf_counter() - t0:.1f} s (+{_rss_mb() - before:,.0f} MB resident)"
     made = time.perf_counter() - start
     start = time.perf_counter()
     index = SupplierIndex(gdf)
@@ -111,7 +124,7 @@ def run(size: int, n_queries: int, seed: int, *, parquet: bool = True, freeze: b
         gc.collect()
         gc.freeze()
     source = ("GeoParquet" if parquet else "in memory") + (", gc.freeze()" if freeze else "")
-    print(f"\n{size:,} actors ({source}) — synthetic table {made:.1f} s, index build {built:.2f} s")
+    print(f"\n{size:,} actors ({source}) — table {made:.1f} s{loaded}, index build {built:.2f} s")
     print(f"{'query':<32} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'median rows':>12} {'p95 rows':>9} {'matches':>9}")
     rng = np.random.default_rng(seed)
     for label, make in query_makers(gdf, rng).items():
