@@ -7,9 +7,13 @@ whole column again on every ``take``. The table loader (``mapping.store``) and t
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import pandas as pd
 import pyarrow as pa
 from pandas.api.extensions import ExtensionArray
+
+FrameT = TypeVar("FrameT", bound=pd.DataFrame)
 
 
 def contiguous(values: object) -> pa.Array | None:
@@ -35,3 +39,10 @@ def single_chunk(values: object) -> object:
     if isinstance(values, pd.arrays.ArrowExtensionArray) and values.__arrow_array__().num_chunks > 1:
         return wrap(contiguous(values), values)
     return values
+
+
+def single_chunks(frame: FrameT) -> FrameT:
+    """``frame``, or a shallow copy of it whose pyarrow columns in several chunks are combined into one."""
+    combined = {name: single_chunk(frame[name].array) for name in frame.columns}
+    changed = {name: values for name, values in combined.items() if values is not frame[name].array}
+    return frame.assign(**changed) if changed else frame

@@ -39,7 +39,7 @@ import pandas as pd
 import shapely
 
 from mapping import taxonomy
-from mapping._arrow import single_chunk
+from mapping._arrow import single_chunks
 from mapping._search_criteria import (
     _AREA_COLUMNS,
     _AREA_ERRORS,
@@ -112,7 +112,7 @@ class SupplierIndex:
 
     def __init__(self, gdf: gpd.GeoDataFrame) -> None:
         start = time.perf_counter()
-        self._table = _single_chunks(gdf)
+        self._table = gdf = single_chunks(gdf)  # the rest of the build reads the combined columns too
         x, y, scale = project(*_lon_lat(gdf))
         self.n = n = len(gdf)
         cell, self._origin, self._width, self._height = _grid(x, y)
@@ -344,13 +344,6 @@ class SupplierIndex:
 
 
 # ------------------------------------------------------------------------------------- helpers
-
-
-def _single_chunks(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """``gdf``, or a shallow copy whose pyarrow columns in several chunks are combined into one."""
-    combined = {name: single_chunk(gdf[name].array) for name in gdf.columns}
-    changed = {name: values for name, values in combined.items() if values is not gdf[name].array}
-    return gdf.assign(**changed) if changed else gdf
 
 
 def _lon_lat(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from mapping._arrow import single_chunk
+from mapping._arrow import single_chunks
 from mapping.schema import COLUMNS, LIST_COLUMNS, OPTIONAL_COLUMNS
 
 log = logging.getLogger(__name__)
@@ -78,8 +78,7 @@ def read_suppliers(path: Path | None = None) -> gpd.GeoDataFrame:
     names = pq.read_schema(path).names
     lists = [c for c in LIST_COLUMNS if c in names]
     gdf = gpd.read_parquet(path, columns=[c for c in names if c not in lists])
-    for col in gdf.columns:
-        gdf[col] = single_chunk(gdf[col].array)
+    gdf = single_chunks(gdf)
     list_data = pq.read_table(path, columns=lists)
     for col in lists:
         gdf[col] = _list_column(list_data.column(col), shared=col != "source_keys")
