@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from mapping import import_texts, texts
+from mapping.screens import import_texts, texts
 
 st.set_page_config(page_title=texts.APP_TITLE, layout="wide")
 st.navigation(

@@ -1,7 +1,7 @@
 """Large canonical-like actor tables for benchmarks, from the demo world (or plain numpy as a fallback).
 
 :func:`actors` turns :func:`mapping.demo.world.generate` (actors placed over the region's communes,
-weighted by population) into the canonical columns of :mod:`mapping.schema`, without going through
+weighted by population) into the canonical columns of :mod:`mapping.reference.schema`, without going through
 the connectors and the merge: good enough to time searches, not to test the pipeline.
 """
 
@@ -13,7 +13,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from mapping.schema import COLUMNS, CRS_WGS84
+from mapping.reference.schema import COLUMNS, CRS_WGS84
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ def actors(n: int, *, seed: int = 1) -> gpd.GeoDataFrame:
     Returns
     -------
     geopandas.GeoDataFrame
-        Columns of :data:`mapping.schema.COLUMNS`, ``uid`` = the world's ``actor_id``.
+        Columns of :data:`mapping.reference.schema.COLUMNS`, ``uid`` = the world's ``actor_id``.
     """
     from mapping.demo import world as demo_world
 

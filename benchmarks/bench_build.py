@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CHILD = """
 import json, resource, time, sys
 t0 = time.perf_counter()
-from mapping.pipeline import build
+from mapping.build.pipeline import build
 t1 = time.perf_counter()
 report = build(output=sys.argv[1])
 t2 = time.perf_counter()

@@ -42,9 +42,9 @@ def _peak_rss_mb() -> float:
 
 
 def _records(n_records: int, seed: int, scope: str = "france"):
+    from mapping.build.locate import locate
     from mapping.demo.records import source_records
     from mapping.demo.world import generate
-    from mapping.locate import locate
 
     start = time.perf_counter()
     world = generate(round(n_records / RECORDS_PER_ACTOR), seed=seed, scope=scope)

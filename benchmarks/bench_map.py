@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks import _synthetic  # noqa: E402
 from benchmarks._chromium import launch  # noqa: E402
-from mapping.maps import build_map  # noqa: E402
+from mapping.maps.builder import build_map  # noqa: E402
 
 FEATURES = ".marker-cluster, .leaflet-marker-icon, path.leaflet-interactive"
 RAF_ROUND_TRIP = "() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)))"

@@ -2,11 +2,11 @@
 
 Usage: ``python benchmarks/bench_search.py [--sizes 10000 1000000] [--queries 200] [--seed 7] [--in-memory]``.
 Actors come from the demo world (placed over the region's communes, weighted by population, see
-``benchmarks/_synthetic.py``) and go through ``mapping.pipeline.storage_order``, GeoParquet and
+``benchmarks/_synthetic.py``) and go through ``mapping.build.pipeline.storage_order``, GeoParquet and
 ``mapping.store.read_suppliers``, as the built table and the app do (``--in-memory`` skips that: world
 order, object string columns, one list object per row). Query points
 are the region's lycées; codes are drawn at random. « all matches » queries build every matching row;
-« first 2,000 » queries are what the search page asks (``mapping.query.MAX_RESULTS`` rows, nearest
+« first 2,000 » queries are what the search page asks (``mapping.screens.query.MAX_RESULTS`` rows, nearest
 first, plus the total count).
 Prints figures only (the targets of issue 6: p95 ≤ 5 ms at 10k, ≤ 20 ms at 1M for filters + radius).
 """
@@ -29,8 +29,11 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import _synthetic
-from mapping import geography, pipeline, query, store, taxonomy
-from mapping.search import SupplierIndex, tokenize
+from mapping import store
+from mapping.build import pipeline
+from mapping.reference import geography, taxonomy
+from mapping.screens import query
+from mapping.search.index import SupplierIndex, tokenize
 
 logger = logging.getLogger("bench_search")
 

@@ -1,35 +1,67 @@
 """Source connectors: one module per public source, all registered in :data:`REGISTRY`.
 
-See ``docs/ARCHITECTURE.md`` (section Connectors) and :mod:`connectors.base` for the protocol,
-:mod:`connectors._http` for the HTTP policy.
+See ``docs/ARCHITECTURE.md`` (section Connectors), :mod:`connectors.base` for the protocol,
+:mod:`connectors.snapshots` for recorded payloads and :mod:`mapping.http` for the HTTP policy.
+
+:data:`REGISTRY` is lazy: ``REGISTRY["carteco"]`` imports ``connectors.carteco`` only, so reading
+one source's title, licence or attribution never loads the other connectors.
 """
 
 from __future__ import annotations
 
-from connectors._http import HttpClient
-from connectors.ademe_lvao import AdemeLvaoConnector
-from connectors.agire import AgireConnector
-from connectors.base import Connector, RetriableError, SnapshotFile, SourceError, read_snapshot
-from connectors.carteco import CartecoConnector
-from connectors.cducentre import CducentreConnector
-from connectors.cress import CressConnector
-from connectors.france_active import FranceActiveConnector
-from connectors.georisques import GeorisquesConnector
-from connectors.recherche_entreprises import RechercheEntreprisesConnector
-from connectors.sinoe import SinoeConnector
-from connectors.urscop import UrscopConnector
+import importlib
+from collections.abc import Iterator, Mapping
+
+from connectors.base import Connector
+from connectors.snapshots import SnapshotFile, read_snapshot
+from mapping.errors import RetriableError, SourceError
+from mapping.http import HttpClient
+
+#: ``name -> "module:Class"`` of every source, in display order.
+SOURCES: Mapping[str, str] = {
+    "recherche_entreprises": "connectors.recherche_entreprises:RechercheEntreprisesConnector",
+    "carteco": "connectors.carteco:CartecoConnector",
+    # Circular-economy and waste sources (AGIRE style): ADEME, SINOE, Géorisques.
+    "ademe_lvao": "connectors.ademe_lvao:AdemeLvaoConnector",
+    "sinoe": "connectors.sinoe:SinoeConnector",
+    "georisques": "connectors.georisques:GeorisquesConnector",
+    # Partner sources: no public API, imported from files (``python -m mapping import``).
+    "cress": "connectors.cress:CressConnector",
+    "urscop": "connectors.urscop:UrscopConnector",
+    "france_active": "connectors.france_active:FranceActiveConnector",
+    "cducentre": "connectors.cducentre:CducentreConnector",
+    "agire": "connectors.agire:AgireConnector",
+}
+
+
+class Registry(Mapping[str, Connector]):
+    """Read-only ``name -> connector`` mapping that imports a connector on first access."""
+
+    def __init__(self, paths: Mapping[str, str]) -> None:
+        self._paths = dict(paths)
+        self._loaded: dict[str, Connector] = {}
+
+    def __getitem__(self, name: str) -> Connector:
+        if name not in self._loaded:
+            module, _, cls = self._paths[name].partition(":")
+            self._loaded[name] = getattr(importlib.import_module(module), cls)()
+        return self._loaded[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._paths
+
+    def __repr__(self) -> str:
+        return f"<Registry {list(self._paths)}>"
+
 
 #: Every source, keyed by its ``NAME``.
-REGISTRY: dict[str, Connector] = {c.NAME: c for c in (RechercheEntreprisesConnector(), CartecoConnector())}
-#: Circular-economy and waste sources (AGIRE style): ADEME, SINOE, Géorisques.
-REGISTRY.update({c.NAME: c for c in (AdemeLvaoConnector(), SinoeConnector(), GeorisquesConnector())})
-#: Partner sources: no public API, imported from files (``python -m mapping import``).
-REGISTRY.update(
-    {
-        c.NAME: c
-        for c in (CressConnector(), UrscopConnector(), FranceActiveConnector(), CducentreConnector(), AgireConnector())
-    }
-)
+REGISTRY = Registry(SOURCES)
 
 
 def get(name: str) -> Connector:
@@ -49,8 +81,10 @@ def get(name: str) -> Connector:
 
 __all__ = [
     "REGISTRY",
+    "SOURCES",
     "Connector",
     "HttpClient",
+    "Registry",
     "RetriableError",
     "SnapshotFile",
     "SourceError",

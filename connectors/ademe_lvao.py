@@ -4,7 +4,7 @@
   ``longue-vie-aux-objets-acteurs-de-leconomie-circulaire`` (id ``wvw1zecq4f4gyvonve5j0hr7``):
   ``GET https://data.ademe.fr/data-fair/api/v1/datasets/wvw1zecq4f4gyvonve5j0hr7/lines?size=1000
   &bbox=W,S,E,N&select=…&sort=_i&type_dacteur_nin=…``, then the ``next`` URL (cursor ``after``)
-  to the end (:mod:`connectors._datafair`). No authentication; data-fair's default anonymous
+  to the end (:mod:`connectors.datafair`). No authentication; data-fair's default anonymous
   limit is 600 requests/minute, we run at 5 requests/second.
 * Licence: Licence Ouverte with **mandatory attribution**: each row's ``paternite``
   (« Que faire de mes objets et déchets|ADEME|<contributeur>… ») must be shown. The manifest's
@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 
-from connectors import _datafair, _vocab
+from connectors import datafair, vocab
 from connectors.base import (
     BaseConnector,
     SnapshotFile,
@@ -42,10 +42,10 @@ from connectors.base import (
     unique,
 )
 from connectors.carteco import bounds_param
-from mapping import geography, schema, taxonomy
+from mapping.reference import geography, schema, taxonomy
 
 if TYPE_CHECKING:
-    from connectors._http import HttpClient
+    from mapping.http import HttpClient
 
 logger = logging.getLogger(__name__)
 
@@ -95,17 +95,16 @@ class AdemeLvaoConnector(BaseConnector):
     ATTRIBUTION = "ADEME – Que faire de mes objets et déchets (Longue vie aux objets)"
     DEFAULT_BASE_URL = "https://data.ademe.fr"
     HOMEPAGE = "https://data.ademe.fr/datasets/longue-vie-aux-objets-acteurs-de-leconomie-circulaire"
-    RATE = 5.0
 
     # ------------------------------------------------------------------ fetch
 
     def lines_url(self) -> str:
         """URL of the dataset's ``lines`` endpoint."""
-        return _datafair.lines_url(self.base_url(), DATASET)
+        return datafair.lines_url(self.base_url(), DATASET)
 
     def params(self, region: str) -> dict[str, str]:
         """Parameters of the first request for ``region`` (bounding box, columns, cursor sort)."""
-        excluded = _vocab.load(MAPPING).get("excluded_types") or []
+        excluded = vocab.load(MAPPING).get("excluded_types") or []
         params = {
             "size": str(PAGE_SIZE),
             "bbox": bounds_param(geography.region_bbox(region)),
@@ -124,15 +123,15 @@ class AdemeLvaoConnector(BaseConnector):
         ValueError
             Not a ``lines`` request of the dataset.
         """
-        if not _datafair.is_lines_request(url, DATASET):
+        if not datafair.is_lines_request(url, DATASET):
             msg = f"requête étrangère à {self.NAME} : {url}"
             raise ValueError(msg)
-        return _datafair.page_path(url, params)
+        return datafair.page_path(url, params)
 
     def fetch(self, http: HttpClient, *, region: str) -> Iterator[SnapshotFile]:
         """Every page of the region's bounding box, cursor to the end."""
-        for page in _datafair.pages(
-            http, self.lines_url(), self.params(region), source=self.NAME, base_url=self.base_url(), rate=self.RATE
+        for page in datafair.pages(
+            http, self.lines_url(), self.params(region), source=self.NAME, base_url=self.base_url()
         ):
             yield SnapshotFile(page.path, page.content)
 
@@ -141,11 +140,11 @@ class AdemeLvaoConnector(BaseConnector):
     def parse(self, files: Iterable[SnapshotFile]) -> Iterator[dict]:
         """Rows with an ``identifiant`` and a name, first of each ``identifiant``, excluded types
         (collection bins, online-only actors) dropped."""
-        excluded = set(_vocab.load(MAPPING).get("excluded_types") or [])
+        excluded = set(vocab.load(MAPPING).get("excluded_types") or [])
         seen: set[str] = set()
         skipped = 0
         ordered = sorted(files, key=lambda f: f.path)
-        for row in _datafair.rows([(f.path, f.content) for f in ordered], source=self.NAME):
+        for row in datafair.rows([(f.path, f.content) for f in ordered], source=self.NAME):
             ident = text_or_none(row.get("identifiant"))
             if ident is None or ident in seen or not text_or_none(row.get("nom")):
                 skipped += 1
@@ -226,7 +225,7 @@ def actions_of(row: Mapping[str, Any]) -> dict[str, list[str]]:
         values = split_codes(row.get(action))
         if values:
             found[action] = values
-    for proposition in _datafair.json_list(row.get("propositions_de_services")):
+    for proposition in datafair.json_list(row.get("propositions_de_services")):
         if not isinstance(proposition, Mapping):
             continue
         action = text_or_none(proposition.get("action"))
@@ -237,13 +236,13 @@ def actions_of(row: Mapping[str, Any]) -> dict[str, list[str]]:
 
 def vocabulary_codes(row: Mapping[str, Any], unknown: Counter[str] | None = None) -> dict[str, list[str]]:
     """Taxonomy codes of a row: type d'acteur, services, labels, actions and their sous-catégories."""
-    codes = _vocab.empty_codes()
+    codes = vocab.empty_codes()
 
     def add(section: str, value: str) -> Mapping[str, Any] | None:
-        found = _vocab.entry(MAPPING, section, value)
+        found = vocab.entry(MAPPING, section, value)
         if found is None and unknown is not None:
             unknown[f"{section}:{value}"] += 1
-        _vocab.add_codes(codes, found)
+        vocab.add_codes(codes, found)
         return found
 
     kind = text_or_none(row.get("type_dacteur"))
@@ -258,7 +257,7 @@ def vocabulary_codes(row: Mapping[str, Any], unknown: Counter[str] | None = None
         for code in sous_categories:
             if found.get("takes_objects"):
                 codes["waste_types"].extend(taxonomy.waste_types_for_ademe(code))
-            extra = _vocab.entry(MAPPING, "sous_categories", code) or {}
+            extra = vocab.entry(MAPPING, "sous_categories", code) or {}
             if found.get("takes_objects"):
                 codes["waste_types"].extend(extra.get("waste_types") or [])
             if found.get("families_from_objects"):

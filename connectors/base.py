@@ -1,10 +1,10 @@
 """Connector protocol, snapshot files, errors and helpers shared by every source.
 
-A connector turns one public source into normalised records (``mapping.schema.RECORD_COLUMNS``)
+A connector turns one public source into normalised records (``mapping.reference.schema.RECORD_COLUMNS``)
 in three steps that never mix I/O and shaping:
 
 ``fetch(http, *, region)``
-    live HTTP through :class:`connectors._http.HttpClient`, yields :class:`SnapshotFile` holding
+    live HTTP through :class:`mapping.http.HttpClient`, yields :class:`SnapshotFile` holding
     the exact bytes the service returned (one file per request);
 ``parse(files)``
     pure: native payloads -> raw dicts (one per source record);
@@ -18,11 +18,8 @@ the tests both use it, so a recorded snapshot can always be replayed.
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from urllib.parse import parse_qsl, urlsplit
 
@@ -30,62 +27,13 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point
 
-from mapping import schema
+from connectors.snapshots import MANIFEST_NAME, SnapshotFile, read_snapshot, snapshot_dir
+from mapping import settings
+from mapping.errors import RetriableError, SourceError
+from mapping.reference import schema
 
 if TYPE_CHECKING:
-    from connectors._http import HttpClient
-
-#: Repository root (``connectors/..``).
-REPO_ROOT = Path(__file__).resolve().parents[1]
-#: Default folder of the committed snapshots, one sub-folder per source.
-SNAPSHOTS_ROOT = REPO_ROOT / "data" / "snapshots"
-#: Bookkeeping file written next to the payloads by refresh/demo; never a payload.
-MANIFEST_NAME = "manifest.json"
-
-
-class SourceError(RuntimeError):
-    """Fatal error of a source: the message is French and names the source.
-
-    Parameters
-    ----------
-    source
-        Registry name of the source (``"carteco"``...).
-    message
-        French explanation, without the source name (it is prefixed).
-    status
-        HTTP status when the error comes from a response.
-    url
-        Request URL with secrets removed (see :func:`connectors._http.redact`).
-    """
-
-    def __init__(self, source: str, message: str, *, status: int | None = None, url: str | None = None):
-        self.source = source
-        self.status = status
-        self.url = url
-        self.detail = message
-        super().__init__(f"{source} : {message}" if source else message)
-
-
-class RetriableError(Exception):
-    """A transient failure (429, 5xx, connection error, timeout): the request may be tried again.
-
-    Raised inside the retry loop of the HTTP client; after the last attempt it becomes a
-    :class:`SourceError`.
-    """
-
-    def __init__(self, message: str, *, status: int | None = None, retry_after: float | None = None):
-        self.status = status
-        self.retry_after = retry_after
-        super().__init__(message)
-
-
-@dataclass(frozen=True)
-class SnapshotFile:
-    """One recorded response: ``path`` relative to ``data/snapshots/<source>/`` (POSIX
-    separators), ``content`` the exact bytes the service returned."""
-
-    path: str
-    content: bytes
+    from mapping.http import HttpClient
 
 
 @runtime_checkable
@@ -143,14 +91,13 @@ class BaseConnector:
 
 def env_var_name(name: str) -> str:
     """Name of the environment variable overriding a source's base URL."""
-    return f"SOURCIER_{name.upper()}_URL"
+    return settings.env_var_name(name)
 
 
 def resolve_base_url(name: str, default: str) -> str:
     """Return the base URL of source ``name``: env ``SOURCIER_<NAME>_URL`` when set, else
     ``default``; no trailing slash (connectors append their usual paths)."""
-    value = os.environ.get(env_var_name(name), "").strip() or default
-    return value.rstrip("/")
+    return settings.get().source_url(name, default)
 
 
 def query_params(url: str, params: Mapping[str, Any] | None = None) -> dict[str, str]:
@@ -161,34 +108,6 @@ def query_params(url: str, params: Mapping[str, Any] | None = None) -> dict[str,
             value = value[-1] if value else ""
         out[str(key)] = str(value)
     return out
-
-
-def snapshot_dir(name: str, root: str | Path | None = None) -> Path:
-    """Folder holding the snapshot of source ``name`` (``<root>/<name>``, root defaults to
-    ``data/snapshots`` of the repository)."""
-    return Path(root if root is not None else SNAPSHOTS_ROOT) / name
-
-
-def read_snapshot(name: str, root: str | Path | None = None) -> list[SnapshotFile]:
-    """Read every payload file of a source's snapshot, sorted by path (``manifest.json`` and
-    hidden files excluded).
-
-    Raises
-    ------
-    SourceError
-        When the folder does not exist.
-    """
-    folder = snapshot_dir(name, root)
-    if not folder.is_dir():
-        msg = f"aucun instantané trouvé dans {folder}"
-        raise SourceError(name, msg)
-    files = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        rel = path.relative_to(folder).as_posix()
-        if rel == MANIFEST_NAME or any(part.startswith(".") for part in rel.split("/")):
-            continue
-        files.append(SnapshotFile(rel, path.read_bytes()))
-    return files
 
 
 def parse_timestamp(text: str) -> pd.Timestamp | None:
@@ -258,3 +177,23 @@ def records_frame(rows: list[dict[str, Any]]) -> gpd.GeoDataFrame:
     geometry = gpd.GeoSeries([r.get("geometry") for r in rows], crs=schema.CRS_WGS84)
     frame = gpd.GeoDataFrame(data, geometry=geometry, crs=schema.CRS_WGS84)
     return frame[list(schema.RECORD_COLUMNS)]
+
+
+__all__ = [
+    "MANIFEST_NAME",
+    "BaseConnector",
+    "Connector",
+    "RetriableError",
+    "SnapshotFile",
+    "SourceError",
+    "env_var_name",
+    "parse_timestamp",
+    "point_or_none",
+    "query_params",
+    "read_snapshot",
+    "records_frame",
+    "resolve_base_url",
+    "snapshot_dir",
+    "text_or_none",
+    "unique",
+]

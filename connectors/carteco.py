@@ -27,9 +27,7 @@ from typing import TYPE_CHECKING, Any
 import geopandas as gpd
 import pandas as pd
 
-from connectors._http import parse_json
 from connectors.base import (
-    REPO_ROOT,
     BaseConnector,
     SnapshotFile,
     SourceError,
@@ -39,14 +37,16 @@ from connectors.base import (
     text_or_none,
     unique,
 )
-from mapping import geography, schema
+from mapping import settings
+from mapping.http import parse_json
+from mapping.reference import geography, schema
 
 if TYPE_CHECKING:
-    from connectors._http import HttpClient
+    from mapping.http import HttpClient
 
 logger = logging.getLogger(__name__)
 
-MAPPING_PATH = REPO_ROOT / "data" / "reference" / "mappings" / "carteco.json"
+MAPPING_PATH = settings.get().reference_dir / "mappings" / "carteco.json"
 #: Code-list columns a category may feed.
 MAPPED_COLUMNS = ("actor_kinds", "purchase_families", "waste_types", "product_types", "labels")
 ELEMENTS_FILE = "elements.json"
@@ -62,7 +62,6 @@ class CartecoConnector(BaseConnector):
     ATTRIBUTION = "CartEco – ESS France, ADEME, ANCT (carteco-ess.org)"
     DEFAULT_BASE_URL = "https://carteco-ess.org"
     HOMEPAGE = "https://carteco-ess.org"
-    RATE = 1.0
 
     # ------------------------------------------------------------------ fetch
 
@@ -87,9 +86,7 @@ class CartecoConnector(BaseConnector):
         """One request for the bounding box of ``region``; the body must be JSON."""
         url = self.elements_url()
         params = {"bounds": bounds_param(geography.region_bbox(region))}
-        response = http.get(
-            url, params=params, source=self.NAME, rate=self.RATE, headers={"Accept": "application/json"}
-        )
+        response = http.get(url, params=params, source=self.NAME, headers={"Accept": "application/json"})
         parse_json(response.content, source=self.NAME, url=response.url or url)
         yield SnapshotFile(self.snapshot_path(url, params), response.content)
 

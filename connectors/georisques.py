@@ -28,8 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 
-from connectors import _vocab
-from connectors._http import parse_json
+from connectors import vocab
 from connectors.base import (
     BaseConnector,
     SnapshotFile,
@@ -41,10 +40,11 @@ from connectors.base import (
     text_or_none,
     unique,
 )
-from mapping import geography, schema, taxonomy
+from mapping.http import parse_json
+from mapping.reference import geography, schema, taxonomy
 
 if TYPE_CHECKING:
-    from connectors._http import HttpClient
+    from mapping.http import HttpClient
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +65,6 @@ class GeorisquesConnector(BaseConnector):
     ATTRIBUTION = "Géorisques – ministère de la Transition écologique"
     DEFAULT_BASE_URL = "https://www.georisques.gouv.fr"
     HOMEPAGE = "https://www.georisques.gouv.fr"
-    RATE = 4.0
 
     # ------------------------------------------------------------------ fetch
 
@@ -101,9 +100,7 @@ class GeorisquesConnector(BaseConnector):
         received, total = 0, None
         for page in range(1, MAX_PAGES + 1):
             params = {"departement": dep, "page": str(page), "page_size": str(PAGE_SIZE)}
-            response = http.get(
-                url, params=params, source=self.NAME, rate=self.RATE, headers={"Accept": "application/json"}
-            )
+            response = http.get(url, params=params, source=self.NAME, headers={"Accept": "application/json"})
             path = self.snapshot_path(url, params)
             payload = _load(response.content, path)
             if total is None:
@@ -124,7 +121,7 @@ class GeorisquesConnector(BaseConnector):
     def parse(self, files: Iterable[SnapshotFile], *, region: str | None = None) -> Iterator[dict]:
         """Operating waste installations of the region, first of each ``codeAIOT``."""
         departements = set(geography.departements(region))
-        inactive = [_fold(s) for s in _vocab.load(MAPPING).get("inactive_states") or []]
+        inactive = [_fold(s) for s in vocab.load(MAPPING).get("inactive_states") or []]
         seen: set[str] = set()
         counts = {"hors déchets": 0, "à l'arrêt": 0, "hors région": 0, "sans identifiant": 0}
         for file in sorted(files, key=lambda f: f.path):
@@ -163,10 +160,10 @@ class GeorisquesConnector(BaseConnector):
 
     def _record(self, item: Mapping[str, Any]) -> dict[str, Any]:
         kept = waste_rubriques(item.get("rubriques"))
-        codes = _vocab.empty_codes()
-        _vocab.add_codes(codes, _vocab.load(MAPPING).get("installation"))
+        codes = vocab.empty_codes()
+        vocab.add_codes(codes, vocab.load(MAPPING).get("installation"))
         for _, found in kept:
-            _vocab.add_codes(codes, found)
+            vocab.add_codes(codes, found)
         naf = normalize_naf(item.get("codeNaf"))
         if naf:
             codes["purchase_families"].extend(taxonomy.families_for_naf(naf))
@@ -220,8 +217,8 @@ def waste_rubriques(rubriques: object) -> list[tuple[Mapping[str, Any], Mapping[
         number, alinea = rubrique_key(rubrique)
         found = None
         if alinea:
-            found = _vocab.entry(MAPPING, "rubriques", f"{number}-{alinea}")
-        found = found or _vocab.entry(MAPPING, "rubriques", number)
+            found = vocab.entry(MAPPING, "rubriques", f"{number}-{alinea}")
+        found = found or vocab.entry(MAPPING, "rubriques", number)
         if found is not None:
             kept.append((rubrique, found))
     return kept

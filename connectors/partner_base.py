@@ -1,10 +1,10 @@
 """Shared connector of the partner files (CRESS, URSCOP, France Active, « C du Centre », AGIRE).
 
 These sources have no public API: ``fetch`` raises a French :class:`SourceError` telling how to
-import a file, and ``mapping.refresh`` lists them as « import manuel ». Their snapshot folder holds
+import a file, and ``mapping.build.refresh`` lists them as « import manuel ». Their snapshot folder holds
 the imported spreadsheet as it was received (``<source>.csv`` or ``<source>.xlsx``), the
 ``enrichment.json`` selected from the Annuaire des Entreprises at import time (see
-:mod:`mapping.enrich`) and ``manifest.json`` with the import report's counts.
+:mod:`mapping.build.enrich`) and ``manifest.json`` with the import report's counts.
 
 ``parse`` validates the stored file again (same rules as the import, see
 :mod:`connectors.partner_validate`) and yields the accepted rows; ``normalize`` aggregates the rows
@@ -23,10 +23,11 @@ import geopandas as gpd
 from connectors.base import BaseConnector, SnapshotFile, SourceError, point_or_none, records_frame
 from connectors.partner_files import EXTENSIONS, load_spec
 from connectors.partner_validate import validate_file
-from mapping import enrich, schema, taxonomy
+from mapping.build import enrich
+from mapping.reference import schema, taxonomy
 
 if TYPE_CHECKING:
-    from connectors._http import HttpClient
+    from mapping.http import HttpClient
 
 logger = logging.getLogger(__name__)
 

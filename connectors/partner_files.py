@@ -28,10 +28,11 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from connectors.base import REPO_ROOT, SourceError
-from mapping.geography import strip_combining
+from connectors.base import SourceError
+from mapping import settings
+from mapping.reference.geography import strip_combining
 
-SPEC_DIR = REPO_ROOT / "data" / "reference" / "partner_files"
+SPEC_DIR = settings.get().reference_dir / "partner_files"
 #: Extensions accepted for a partner file.
 EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx")
 #: Rows searched for the header line.

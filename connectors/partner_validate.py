@@ -26,7 +26,7 @@ from connectors.partner_files import (
     read_tables,
 )
 from connectors.partner_report import COLUMN_LABELS, Duplicate, Rejection, ValidationReport
-from mapping import geography, schema, taxonomy
+from mapping.reference import geography, schema, taxonomy
 
 _SPLIT_RE = re.compile(r"\s*(?:[;|\n/]|\s\+\s)\s*")
 _COMMA_RE = re.compile(r"\s*,(?!\d)\s*")
@@ -124,7 +124,7 @@ def _codes(spec: PartnerSpec, column: str, text: str, warn: list[str]) -> dict[s
 
 
 def cached_find_commune() -> FindCommune:
-    """:func:`mapping.geography.find_commune` memoised per distinct ``(postcode, city)``: the rows of
+    """:func:`mapping.reference.geography.find_commune` memoised per distinct ``(postcode, city)``: the rows of
     a file repeat the same few hundred communes, and a fuzzy lookup costs ~1 ms."""
     found: dict[tuple[str | None, str | None], dict | None] = {}
 
@@ -191,7 +191,7 @@ def check_row(
 ) -> tuple[dict[str, Any] | None, str, list[str]]:
     """``(row, reason, warnings)``: the canonical row, or None with the French reason of the refusal.
 
-    ``find_commune`` (default :func:`mapping.geography.find_commune`) may be a memoised lookup shared
+    ``find_commune`` (default :func:`mapping.reference.geography.find_commune`) may be a memoised lookup shared
     by the rows of a file (:func:`cached_find_commune`); the commune rows it returns are only read.
     """
     warn: list[str] = []

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import geopandas as gpd
 import pandas as pd
 
-from connectors import _vocab
+from connectors import vocab
 from connectors.base import (
     BaseConnector,
     SnapshotFile,
@@ -39,10 +39,10 @@ from connectors.base import (
     text_or_none,
     unique,
 )
-from mapping import geography, schema, taxonomy
+from mapping.reference import geography, schema, taxonomy
 
 if TYPE_CHECKING:
-    from connectors._http import HttpClient
+    from mapping.http import HttpClient
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +100,6 @@ class RechercheEntreprisesConnector(BaseConnector):
     DEFAULT_BASE_URL = "https://recherche-entreprises.api.gouv.fr"
     HOMEPAGE = "https://annuaire-entreprises.data.gouv.fr"
     #: Requests per second (429 seen at 5 req/s in the field).
-    RATE = 2.0
     PER_PAGE = 25
 
     def __init__(self) -> None:
@@ -153,9 +152,7 @@ class RechercheEntreprisesConnector(BaseConnector):
                 )
                 return
             params = {**base, "page": str(page)}
-            content = http.get_bytes(
-                url, params=params, source=self.NAME, rate=self.RATE, headers={"Accept": "application/json"}
-            )
+            content = http.get_bytes(url, params=params, source=self.NAME, headers={"Accept": "application/json"})
             yield SnapshotFile(self.snapshot_path(url, params), content)
             payload = _load(content, f"{label}/page-{page:04d}.json")
             total_pages = _int(payload.get("total_pages"))
@@ -261,7 +258,7 @@ def _known_kinds() -> frozenset[str]:
 
 @lru_cache(maxsize=1024)
 def _legal_form_kinds(legal_form: str) -> tuple[str, ...]:
-    """:func:`mapping.taxonomy.kinds_for_legal_form` once per distinct code (it copies its rule)."""
+    """:func:`mapping.reference.taxonomy.kinds_for_legal_form` once per distinct code (it copies its rule)."""
     return tuple(taxonomy.kinds_for_legal_form(legal_form))
 
 
@@ -269,7 +266,7 @@ def waste_types_for_naf(naf: str | None) -> list[str]:
     """Natures of waste of a waste-management NAF code (``naf_waste.json``), ``[]`` otherwise."""
     if not naf:
         return []
-    found = _vocab.entry("naf_waste", "naf", naf)
+    found = vocab.entry("naf_waste", "naf", naf)
     return list((found or {}).get("waste_types") or [])
 
 

@@ -1,6 +1,6 @@
 """SINOE (ADEME) – annuaire des déchèteries, with the SINOE waste nomenclature.
 
-* Service: data-fair ``lines`` API on ``data.ademe.fr`` (:mod:`connectors._datafair`):
+* Service: data-fair ``lines`` API on ``data.ademe.fr`` (:mod:`connectors.datafair`):
   ``GET /data-fair/api/v1/datasets/sinoe-r-nomenclature-dechets/lines?size=1000`` (waste codes
   ``C_TYP_DECHET`` -> ``L_TYP_DECHET``), then
   ``GET /data-fair/api/v1/datasets/sinoe-(r)-annuaire-des-decheteries-dma/lines?size=1000
@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 
-from connectors import _datafair, _vocab
+from connectors import datafair, vocab
 from connectors.base import (
     BaseConnector,
     SnapshotFile,
@@ -40,10 +40,10 @@ from connectors.base import (
     text_or_none,
     unique,
 )
-from mapping import geography
+from mapping.reference import geography
 
 if TYPE_CHECKING:
-    from connectors._http import HttpClient
+    from mapping.http import HttpClient
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +64,6 @@ class SinoeConnector(BaseConnector):
     ATTRIBUTION = "ADEME – SINOE, annuaire des déchèteries"
     DEFAULT_BASE_URL = "https://data.ademe.fr"
     HOMEPAGE = "https://www.sinoe.org"
-    RATE = 5.0
 
     # ------------------------------------------------------------------ fetch
 
@@ -78,8 +77,8 @@ class SinoeConnector(BaseConnector):
             Not a ``lines`` request of one of the two datasets.
         """
         for dataset, folder in FOLDERS.items():
-            if _datafair.is_lines_request(url, dataset):
-                return _datafair.page_path(url, params, folder=folder)
+            if datafair.is_lines_request(url, dataset):
+                return datafair.page_path(url, params, folder=folder)
         msg = f"requête étrangère à {self.NAME} : {url}"
         raise ValueError(msg)
 
@@ -94,13 +93,12 @@ class SinoeConnector(BaseConnector):
             ),
         )
         for dataset, params in queries:
-            for page in _datafair.pages(
+            for page in datafair.pages(
                 http,
-                _datafair.lines_url(base, dataset),
+                datafair.lines_url(base, dataset),
                 params,
                 source=self.NAME,
                 base_url=base,
-                rate=self.RATE,
                 folder=FOLDERS[dataset],
             ):
                 yield SnapshotFile(page.path, page.content)
@@ -111,11 +109,11 @@ class SinoeConnector(BaseConnector):
         """One raw dict per site: ``{"site": <latest survey row>, "waste": [(code, label)...],
         "waste_year": year of the list or None, "years": [survey years]}``."""
         ordered = [(f.path, f.content) for f in sorted(files, key=lambda f: f.path)]
-        labels = nomenclature(_datafair.rows(ordered, source=self.NAME, folder=FOLDERS[NOMENCLATURE]))
+        labels = nomenclature(datafair.rows(ordered, source=self.NAME, folder=FOLDERS[NOMENCLATURE]))
         departements = set(geography.departements(region))
         surveys: dict[str, list[dict]] = {}
         skipped = 0
-        for row in _datafair.rows(ordered, source=self.NAME, folder=FOLDERS[DECHETERIES]):
+        for row in datafair.rows(ordered, source=self.NAME, folder=FOLDERS[DECHETERIES]):
             site = _code(row.get("C_SERVICE"))
             dep = _code(row.get("C_DEPT"), width=2)
             if site is None or not text_or_none(row.get("N_SERVICE")) or (dep and dep not in departements):
@@ -153,11 +151,11 @@ class SinoeConnector(BaseConnector):
 
     def _record(self, raw: Mapping[str, Any], unknown: Counter[str]) -> dict[str, Any]:
         site: Mapping[str, Any] = raw["site"]
-        codes = _vocab.empty_codes()
-        _vocab.add_codes(codes, _vocab.load(MAPPING).get("site"))
+        codes = vocab.empty_codes()
+        vocab.add_codes(codes, vocab.load(MAPPING).get("site"))
         wastes = [w for code, label in raw.get("waste") or [] for w in waste_types(code, label, unknown)]
         if not wastes:
-            wastes = list(_vocab.load(MAPPING).get("default_when_empty") or [])
+            wastes = list(vocab.load(MAPPING).get("default_when_empty") or [])
         codes["waste_types"].extend(wastes)
         geometry = point_or_none(site.get("GPS_LONG"), site.get("GPS_LAT")) or _geopoint(site.get("_geopoint"))
         street = text_or_none(site.get("AD1_SITE"))
@@ -215,13 +213,13 @@ def fold(text: str) -> str:
 @cache
 def _label_keywords() -> tuple[tuple[str, tuple[str, ...]], ...]:
     """``label_keywords`` of the mapping, folded once: ``((folded keyword, waste types), ...)``."""
-    table = _vocab.load(MAPPING).get("label_keywords") or {}
+    table = vocab.load(MAPPING).get("label_keywords") or {}
     return tuple((fold(keyword), tuple((entry or {}).get("waste_types") or [])) for keyword, entry in table.items())
 
 
 def waste_types(code: str, label: str, unknown: Counter[str] | None = None) -> list[str]:
     """Waste types of a SINOE code: the ``codes`` table first, else every keyword of its label."""
-    direct = _vocab.entry(MAPPING, "codes", code)
+    direct = vocab.entry(MAPPING, "codes", code)
     if direct:
         return list(direct.get("waste_types") or [])
     folded = fold(label)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 
 def _build(args: argparse.Namespace) -> int:
-    from mapping.pipeline import build
+    from mapping.build.pipeline import build
 
     report = build(region=args.region, output=args.output, geocode=args.geocode)
     print(report.summary())
@@ -18,7 +18,7 @@ def _build(args: argparse.Namespace) -> int:
 
 def _refresh(args: argparse.Namespace) -> int:
     import connectors
-    from mapping.refresh import refresh
+    from mapping.build.refresh import refresh
 
     names = args.source or None
     unknown = [n for n in names or [] if n not in connectors.REGISTRY]
@@ -46,7 +46,7 @@ def _refresh(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from mapping.imports import import_file, partner_sources
+    from mapping.build.imports import import_file, partner_sources
 
     sources = partner_sources()
     if args.source not in sources:

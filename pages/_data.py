@@ -12,8 +12,9 @@ from pathlib import Path
 import geopandas as gpd
 import streamlit as st
 
-from mapping import query, store
-from mapping.search import SupplierIndex
+from mapping import store
+from mapping.screens import query
+from mapping.search.index import SupplierIndex
 
 log = logging.getLogger(__name__)
 

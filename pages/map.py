@@ -8,7 +8,9 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import connectors
-from mapping import filters, maps, taxonomy, texts
+from mapping import maps
+from mapping.reference import taxonomy
+from mapping.screens import filters, texts
 from pages._data import data_status, enter_through_app, suppliers, table_key
 
 log = logging.getLogger(__name__)

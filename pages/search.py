@@ -7,7 +7,8 @@ import logging
 import streamlit as st
 from streamlit_folium import st_folium
 
-from mapping import maps, query, texts
+from mapping import maps
+from mapping.screens import query, texts
 from pages import _data
 
 log = logging.getLogger(__name__)

@@ -7,8 +7,9 @@ import logging
 import streamlit as st
 
 import connectors
-from mapping import import_texts as texts
-from mapping import imports, store
+from mapping import store
+from mapping.build import imports
+from mapping.screens import import_texts as texts
 from pages._data import enter_through_app
 
 log = logging.getLogger(__name__)

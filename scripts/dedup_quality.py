@@ -89,8 +89,8 @@ def report(actors: pd.DataFrame, truth: pd.Series, records: pd.DataFrame, *, wor
 
 def committed() -> tuple[pd.DataFrame, pd.Series]:
     """Records of the committed snapshots (located) and the committed ground truth."""
-    from mapping.locate import locate
-    from mapping.pipeline import load_records
+    from mapping.build.locate import locate
+    from mapping.build.pipeline import load_records
 
     truth = pd.read_csv(ROOT / "data" / "demo" / "ground_truth.csv", dtype=str)
     return locate(load_records()), truth.set_index("source_key")["actor_id"]
@@ -98,9 +98,9 @@ def committed() -> tuple[pd.DataFrame, pd.Series]:
 
 def generated(n_actors: int, seed: int) -> tuple[pd.DataFrame, pd.Series]:
     """Records of a generated world (every source), located offline, and their truth."""
+    from mapping.build.locate import locate
     from mapping.demo.records import source_records
     from mapping.demo.world import generate
-    from mapping.locate import locate
 
     records, truth = source_records(generate(n_actors, seed=seed), seed=seed + 1)
     return locate(records), truth

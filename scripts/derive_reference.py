@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # allow ``python scripts/derive_reference.py`` from anywhere
     sys.path.insert(0, str(ROOT))
 
-from mapping.geography import CommuneIndex, clean_postcode  # noqa: E402
+from mapping.reference.geography import CommuneIndex, clean_postcode  # noqa: E402
 
 logger = logging.getLogger("derive_reference")
 

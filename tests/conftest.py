@@ -10,7 +10,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point
 
-from mapping.schema import COLUMNS, CRS_WGS84
+from mapping.reference.schema import COLUMNS, CRS_WGS84
 
 ROOT = Path(__file__).resolve().parents[1]
 

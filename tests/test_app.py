@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from mapping import store, texts
+from mapping import store
+from mapping.screens import texts
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_STATUS = {

@@ -9,9 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mapping import geography, schema, store
-from mapping.pipeline import build
-from mapping.search import grid_order
+from mapping import store
+from mapping.build.pipeline import build
+from mapping.reference import geography, schema
+from mapping.reference.grid import grid_order
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -7,12 +7,12 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from mapping import schema
 from mapping.dedup import deduplicate, link, normalise
 from mapping.dedup.block import PASSES, candidate_pairs
 from mapping.dedup.compare import prepare
 from mapping.demo.records import source_records
 from mapping.demo.world import generate
+from mapping.reference import schema
 
 SIRET_A = "13002526500013"  # SIREN 130025265
 SIRET_B = "44306184100047"  # SIREN 443061841
@@ -314,7 +314,7 @@ def test_minimal_input_and_canonical_output():
 
 
 def test_demo_records_every_key_in_exactly_one_row_and_schema_valid():
-    from mapping.locate import locate
+    from mapping.build.locate import locate
 
     records, truth = source_records(generate(400, seed=3), seed=4)
     actors = deduplicate(locate(records))

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mapping import geography, schema
 from mapping.demo import codes, identifiers, names, render, world
+from mapping.reference import geography, schema
 
 REPO = Path(__file__).resolve().parents[1]
 REGION_DEPS = ("18", "28", "36", "37", "41", "45")

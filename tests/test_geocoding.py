@@ -10,8 +10,9 @@ import pytest
 import responses
 from shapely.geometry import Point
 
-from connectors._http import HttpClient
-from mapping import geocoding, geography, schema
+from mapping.build import geocoding
+from mapping.http import HttpClient
+from mapping.reference import geography, schema
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ban"
 URL = "https://data.geopf.fr/geocodage"

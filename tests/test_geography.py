@@ -1,4 +1,4 @@
-"""Tests of mapping.geography against the committed reference files (no network)."""
+"""Tests of mapping.reference.geography against the committed reference files (no network)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from mapping import geography as geo
+from mapping.reference import geography as geo
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""Import of a partner file (mapping.imports), its CLI and refresh's handling of manual sources."""
+"""Import of a partner file (mapping.build.imports), its CLI and refresh's handling of manual sources."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import connectors
-from mapping import imports, refresh
 from mapping.__main__ import main
+from mapping.build import imports, refresh
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "partners"
 CRESS = FIXTURES / "cress_cp1252_semicolon.csv"

@@ -1,4 +1,4 @@
-"""mapping.maps (folium map: escaping, vendored assets, data) and mapping.filters."""
+"""mapping.maps.builder (folium map: escaping, vendored assets, data) and mapping.screens.filters."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from mapping import filters, texts
-from mapping.maps import build_map, escape_series, escape_text
+from mapping.maps.builder import build_map, escape_series, escape_text
+from mapping.screens import filters, texts
 
 ROOT = Path(__file__).resolve().parents[1]
 XSS = "<img src=x onerror=alert(1)>${window.__pwned=1}`</script><script>alert(2)</script>\\"

@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from mapping import geography, schema
+from mapping.build.locate import in_region, locate
+from mapping.build.pipeline import build_table
 from mapping.dedup import deduplicate
-from mapping.locate import in_region, locate
-from mapping.merge import survivorship
-from mapping.pipeline import build_table
+from mapping.reference import geography, schema
+from mapping.reference.survivorship import survivorship
 
 # Luhn-valid SIRETs (checked by test_test_identifiers_are_valid).
 SIRET_A = "13002526500013"

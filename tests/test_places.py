@@ -1,10 +1,10 @@
-"""Tests of mapping.places: what users type -> Place, and French errors."""
+"""Tests of mapping.places.resolve: what users type -> Place, and French errors."""
 
 from __future__ import annotations
 
 import pytest
 
-from mapping.places import MSG_OFFLINE_ADDRESS, Place, PlaceError, resolve_place
+from mapping.places.resolve import MSG_OFFLINE_ADDRESS, Place, PlaceError, resolve_place
 
 
 @pytest.mark.parametrize(
@@ -129,7 +129,7 @@ def test_address_goes_through_the_geocoder_hook_when_online():
 
 
 def test_default_online_geocoder_is_the_ban_client(monkeypatch):
-    from mapping import geocoding
+    from mapping.build import geocoding
 
     class FakeBan:
         def search(self, address: str) -> geocoding.Geocode | None:

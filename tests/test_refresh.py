@@ -11,11 +11,11 @@ import requests
 import responses
 
 import connectors
-import mapping.refresh as refresh_module
-from connectors._http import HttpClient
+import mapping.build.refresh as refresh_module
 from mapping import store
 from mapping.__main__ import main
-from mapping.refresh import refresh_source
+from mapping.build.refresh import refresh_source
+from mapping.http import HttpClient
 from tests.connectors.conftest import FIXTURES
 from tests.connectors.fakehttp import make_client, serve_sequence, serve_snapshot
 
@@ -176,7 +176,7 @@ def test_every_fault_keeps_the_previous_snapshot(waste_root, name, fault, reason
 
 
 def test_cli_one_source_fails_the_others_swap_and_exit_1(waste_root, monkeypatch, capsys):
-    monkeypatch.setattr(store, "SNAPSHOTS_DIR", waste_root)
+    monkeypatch.setenv("SOURCIER_SNAPSHOTS_DIR", str(waste_root))
     monkeypatch.setattr(refresh_module, "default_client", fake_client)
     before_sinoe = (waste_root / "sinoe" / "old-page.json").read_bytes()
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
@@ -200,7 +200,7 @@ def test_cli_one_source_fails_the_others_swap_and_exit_1(waste_root, monkeypatch
 
 
 def test_cli_every_source_ok_exits_0(waste_root, monkeypatch, capsys):
-    monkeypatch.setattr(store, "SNAPSHOTS_DIR", waste_root)
+    monkeypatch.setenv("SOURCIER_SNAPSHOTS_DIR", str(waste_root))
     monkeypatch.setattr(refresh_module, "default_client", fake_client)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         serve_snapshot(rsps, connectors.get("georisques"), FIXTURES / "georisques")

@@ -1,4 +1,4 @@
-"""Tests of mapping.schema: SIRET checks and validate(), one test per kind of problem."""
+"""Tests of mapping.reference.schema: SIRET checks and validate(), one test per kind of problem."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from mapping import schema
-from mapping.schema import COLUMNS, CRS_WGS84, SchemaError, validate
+from mapping.reference import schema
+from mapping.reference.schema import COLUMNS, CRS_WGS84, SchemaError, validate
 
 #: Luhn-valid SIRETs (SIREN and SIRET both pass) and a La Poste establishment (digit sum % 5 == 0).
 SIRET_A = "77567227200017"

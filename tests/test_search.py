@@ -1,4 +1,4 @@
-"""Tests of mapping.search: every criterion alone and combined, text, radius against brute force."""
+"""Tests of mapping.search.index: every criterion alone and combined, text, radius against brute force."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ import pytest
 from pyproj import Geod
 from shapely.geometry import Point
 
-from mapping import taxonomy
-from mapping.filters import contains_any
-from mapping.search import CELL_M, SupplierIndex, grid_order, normalize_text, project, search, tokenize
+from mapping.reference import taxonomy
+from mapping.reference.grid import CELL_M, grid_order, project
+from mapping.screens.filters import contains_any
+from mapping.search.index import SupplierIndex, normalize_text, search, tokenize
 
 GEOD = Geod(ellps="GRS80")
 EARTH_RADIUS_KM = 6371.0088

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from mapping import query, store, texts
+from mapping import store
+from mapping.screens import query, texts
 from tests.test_maps import map_points
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -186,7 +187,7 @@ def test_all_chosen_labels_checkbox(labelled_page):
 
 
 def test_run_search_labels_all(actors_factory):
-    from mapping.search import SupplierIndex
+    from mapping.search.index import SupplierIndex
 
     gdf = actors_factory(12, labels=[["ab", "c_du_centre"], ["ab"], ["c_du_centre"], *[[]] * 9])
     index = SupplierIndex(gdf)

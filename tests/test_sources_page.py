@@ -8,7 +8,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from mapping import import_texts, imports, store
+from mapping import store
+from mapping.build import imports
+from mapping.screens import import_texts
 
 ROOT = Path(__file__).resolve().parents[1]
 CRESS = ROOT / "tests" / "fixtures" / "partners" / "cress_cp1252_semicolon.csv"

@@ -1,4 +1,4 @@
-"""Tests of mapping.taxonomy: code lists, mappings to NAF/CPV/EWC/ADEME/legal forms, integrity."""
+"""Tests of mapping.reference.taxonomy: code lists, mappings to NAF/CPV/EWC/ADEME/legal forms, integrity."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from mapping import taxonomy
+from mapping.reference import taxonomy
 
 REF = taxonomy.DATA_DIR
 

@@ -23,7 +23,7 @@ from mapping.dedup.compare import compare, prepare
 from mapping.dedup.explain import explanations
 from mapping.dedup.score import THRESHOLD, score, upper_bound
 from mapping.dedup.survive import EXPLANATION_COLUMN, survive
-from mapping.schema import CODE_LIST_COLUMNS, CRS_WGS84, RECORD_COLUMNS
+from mapping.reference.schema import CODE_LIST_COLUMNS, CRS_WGS84, RECORD_COLUMNS
 
 logger = logging.getLogger(__name__)
 

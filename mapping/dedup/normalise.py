@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from mapping.schema import LA_POSTE_SIREN, is_valid_siret
+from mapping.reference.schema import LA_POSTE_SIREN, is_valid_siret
 
 #: Legal-form and "kind of organisation" words that say nothing about which organisation it is.
 LEGAL_WORDS = frozenset(

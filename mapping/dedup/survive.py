@@ -1,7 +1,7 @@
 """Survivorship: one actor row per cluster, each field from the most trusted source for it.
 
 Trust orders are declared in ``data/reference/survivorship.json`` (read by
-:func:`mapping.merge.survivorship`). Scalar fields take the first non-empty value in the field's
+:func:`mapping.reference.survivorship.survivorship`). Scalar fields take the first non-empty value in the field's
 order (ties: smallest source key); the location (point + ``geo_precision``) travels as one field;
 taxonomy lists are unioned; ``sources`` and ``source_keys`` keep every input; ``updated_at`` is
 the latest; ``merge_explanation`` says in French why the records were merged.
@@ -15,8 +15,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from mapping.merge import SCALAR_COLUMNS, make_uid, survivorship
-from mapping.schema import CODE_LIST_COLUMNS, COLUMNS, CRS_WGS84, as_list
+from mapping.reference.schema import CODE_LIST_COLUMNS, COLUMNS, CRS_WGS84, as_list
+from mapping.reference.survivorship import SCALAR_COLUMNS, make_uid, survivorship
 
 EXPLANATION_COLUMN = "merge_explanation"
 

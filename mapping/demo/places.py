@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from mapping import geography
+from mapping.reference import geography
 
 #: Neighbouring départements of each region whose communes may host "just outside" actors.
 NEIGHBOURS = {"24": ("03", "23", "27", "49", "58", "61", "72", "77", "78", "86", "87", "89", "91")}

@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 
 from mapping.demo.places import STREET_CODES
 from mapping.demo.world import SOURCES
-from mapping.schema import CODE_LIST_COLUMNS, CRS_WGS84, RECORD_COLUMNS
+from mapping.reference.schema import CODE_LIST_COLUMNS, CRS_WGS84, RECORD_COLUMNS
 
 logger = logging.getLogger(__name__)
 

@@ -23,12 +23,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from mapping import settings
 from mapping.demo import DEFAULT_N_ACTORS, DEFAULT_SEED, world
 
 logger = logging.getLogger(__name__)
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DATA_ROOT = REPO_ROOT / "data"
 
 
 @dataclass
@@ -55,7 +53,7 @@ def dumps(payload: object) -> bytes:
 def datafair_pages(rows: list[dict], *, url: str, query: str, folder: str, page_size: int) -> list[tuple[str, bytes]]:
     """``rows`` as data-fair ``lines`` pages (``total``, ``next`` cursor URL, ``results``), named as the
     connectors name them (``<folder>/page-start.json`` then one file per ``after`` cursor)."""
-    from connectors import _datafair
+    from connectors import datafair
 
     files = []
     path = f"{folder}/page-start.json"
@@ -67,7 +65,7 @@ def datafair_pages(rows: list[dict], *, url: str, query: str, folder: str, page_
         payload["results"] = chunk
         files.append((path, dumps(payload)))
         if chunk:
-            path = _datafair.cursor_file(str(chunk[-1]["_i"]), folder)
+            path = datafair.cursor_file(str(chunk[-1]["_i"]), folder)
     return files
 
 
@@ -174,5 +172,5 @@ def write_demo(
         ``{"actors": n, <source>: records, ..., "ground_truth": rows}``.
     """
     frame = world.generate(n_actors, seed=seed, region=region)
-    counts = render_all(frame, Path(root) if root is not None else DATA_ROOT)
+    counts = render_all(frame, Path(root) if root is not None else settings.get().data_dir)
     return {"actors": len(frame), **counts}

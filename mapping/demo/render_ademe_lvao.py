@@ -20,11 +20,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from connectors import _datafair
+from connectors import datafair
 from connectors.ademe_lvao import DATASET, PAGE_SIZE, AdemeLvaoConnector, attribution
-from mapping import geography, taxonomy
 from mapping.demo.render import Rendered, datafair_pages
 from mapping.demo.variants import street_line, vary_name, vary_website
+from mapping.reference import geography, taxonomy
 
 SOURCE = "ademe_lvao"
 PUBLISHER = "Que faire de mes objets et déchets|ADEME"
@@ -197,9 +197,9 @@ def render(world: pd.DataFrame, *, seed: int, fetched_at: datetime) -> Rendered:
     ]
     connector = AdemeLvaoConnector()
     params = connector.params(region)
-    url = _datafair.lines_url(AdemeLvaoConnector.DEFAULT_BASE_URL, DATASET)
+    url = datafair.lines_url(AdemeLvaoConnector.DEFAULT_BASE_URL, DATASET)
     out = Rendered(SOURCE, url, connector.LICENCE, attribution(r["paternite"] for r in rows))
     query = "&".join(f"{k}={v}" for k, v in params.items())
-    out.files += datafair_pages(rows, url=url, query=query, folder=_datafair.LINES_DIR, page_size=PAGE_SIZE)
+    out.files += datafair_pages(rows, url=url, query=query, folder=datafair.LINES_DIR, page_size=PAGE_SIZE)
     out.keys.extend((ident, actor) for ident, actor in zip(idents, listed["actor_id"], strict=True))
     return out

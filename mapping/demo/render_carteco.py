@@ -16,11 +16,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mapping import geography
 from mapping.demo.names import REGION_NAMES
 from mapping.demo.render import Rendered, dumps
 from mapping.demo.variants import street_line, vary_name, vary_phone, vary_website
 from mapping.demo.world import PROFILES
+from mapping.reference import geography
 
 SOURCE = "carteco"
 LICENCE = "ODbL 1.0 (Open Database License)"

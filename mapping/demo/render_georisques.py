@@ -18,12 +18,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from connectors.base import REPO_ROOT
 from connectors.georisques import PAGE_SIZE, GeorisquesConnector
-from mapping import geography
+from mapping import settings
 from mapping.demo import name_parts
 from mapping.demo.names import sirene_upper, strip_accents
 from mapping.demo.render import Rendered, dumps
+from mapping.reference import geography
 
 SOURCE = "georisques"
 URL = f"{GeorisquesConnector.DEFAULT_BASE_URL}/api/v1/installations_classees"
@@ -45,7 +45,7 @@ CLOSED_RATIO = 0.05
 
 def _waste_index() -> dict[str, list[str]]:
     """Waste type -> rubrique keys of ``georisques.json`` covering it."""
-    data = json.loads((REPO_ROOT / "data" / "reference" / "mappings" / "georisques.json").read_text("utf-8"))
+    data = json.loads((settings.get().reference_dir / "mappings" / "georisques.json").read_text("utf-8"))
     index: dict[str, list[str]] = {}
     for key, entry in data["rubriques"].items():
         for waste in entry.get("waste_types", []):

@@ -11,7 +11,7 @@ and AGIRE send, with the messiness real ones have.
 Everywhere: names and cities retyped (:mod:`mapping.demo.variants`), trailing spaces, dates in
 French format, SIRETs with spaces, and about 2 % of bad rows (missing name, wrong SIRET checksum,
 unknown postcode, unreadable coordinates, exact duplicates). Each file goes through the real import
-(:func:`mapping.imports.prepare_import`): the snapshot holds the file, ``enrichment.json`` from the
+(:func:`mapping.build.imports.prepare_import`): the snapshot holds the file, ``enrichment.json`` from the
 world's own Annuaire des Entreprises view, and a manifest with the import report.
 """
 
@@ -28,9 +28,10 @@ import pandas as pd
 
 import connectors
 from connectors.base import SnapshotFile
-from mapping import enrich, imports, taxonomy
+from mapping.build import enrich, imports
 from mapping.demo.render import Rendered
 from mapping.demo.variants import street_line, vary_name, vary_phone, vary_website
+from mapping.reference import taxonomy
 
 #: Share of rows made bad on purpose, and of rows repeated exactly.
 BAD_SHARE = 0.012

@@ -18,11 +18,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from connectors import _datafair
+from connectors import datafair
 from connectors.sinoe import DECHETERIES, NOMENCLATURE, PAGE_SIZE, SinoeConnector
-from mapping import geography
 from mapping.demo.names import strip_accents
 from mapping.demo.render import Rendered, datafair_pages
+from mapping.reference import geography
 
 SOURCE = "sinoe"
 SURVEYS = (2013, 2015, 2017, 2019, 2021, 2023, 2025)
@@ -166,17 +166,17 @@ def render(world: pd.DataFrame, *, seed: int, fetched_at: datetime) -> Rendered:
         {"C_TYP_DECHET": code, "L_TYP_DECHET": label, "NIV_HIER": level, "_i": i}
         for i, (code, label, level) in enumerate(NOMENCLATURE_ROWS)
     ]
-    out = Rendered(SOURCE, _datafair.lines_url(base, DECHETERIES), SinoeConnector.LICENCE, SinoeConnector.ATTRIBUTION)
+    out = Rendered(SOURCE, datafair.lines_url(base, DECHETERIES), SinoeConnector.LICENCE, SinoeConnector.ATTRIBUTION)
     out.files += datafair_pages(
         nomenclature,
-        url=_datafair.lines_url(base, NOMENCLATURE),
+        url=datafair.lines_url(base, NOMENCLATURE),
         query="size=1000&sort=_i",
         folder="nomenclature",
         page_size=PAGE_SIZE,
     )
     query = f"size=1000&C_DEPT_in={','.join(geography.departements(region))}&sort=_i"
     out.files += datafair_pages(
-        rows, url=_datafair.lines_url(base, DECHETERIES), query=query, folder="decheteries", page_size=PAGE_SIZE
+        rows, url=datafair.lines_url(base, DECHETERIES), query=query, folder="decheteries", page_size=PAGE_SIZE
     )
     out.keys.extend((str(site), actor) for site, actor in zip(sites, listed["actor_id"], strict=True))
     return out

@@ -12,11 +12,11 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from mapping import geography
 from mapping.demo import DEFAULT_N_ACTORS, DEFAULT_SEED, codes, identifiers, name_parts, names, places
 from mapping.demo.profiles import OTHER_PROFILES, Profile
 from mapping.demo.profiles_ess import ESS_PROFILES
 from mapping.demo.profiles_food import FOOD_PROFILES
+from mapping.reference import geography
 
 logger = logging.getLogger(__name__)
 
@@ -211,7 +211,7 @@ def generate(
     seed : int
         Seed of the only random generator used.
     region : str, optional
-        INSEE region code (default :func:`mapping.geography.region_code`).
+        INSEE region code (default :func:`mapping.reference.geography.region_code`).
     scope : {"region", "france"}
         ``"region"`` (default, the committed demo): the region's communes plus about 2 % of actors
         just outside. ``"france"`` (benchmarks at national scale): every commune of metropolitan

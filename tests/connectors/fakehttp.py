@@ -18,8 +18,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import responses
 
-from connectors._http import HttpClient
 from connectors.base import MANIFEST_NAME, Connector
+from mapping.http import HttpClient
 
 
 @dataclass

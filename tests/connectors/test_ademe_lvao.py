@@ -10,10 +10,10 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 import responses
 
-from connectors import _datafair
+from connectors import datafair
 from connectors.ademe_lvao import DATASET, MAPPING, AdemeLvaoConnector, attribution, vocabulary_codes
 from connectors.base import SnapshotFile, SourceError, read_snapshot
-from mapping import taxonomy
+from mapping.reference import taxonomy
 from tests.connectors.conftest import FIXTURES
 from tests.connectors.fakehttp import make_client, serve_sequence, serve_snapshot
 
@@ -154,7 +154,7 @@ def test_attribution_names_the_contributors(connector) -> None:
 
 
 def test_mapping_uses_known_codes() -> None:
-    data = json.loads((Path(_datafair.__file__).parents[1] / "data/reference/mappings" / f"{MAPPING}.json").read_text())
+    data = json.loads((Path(datafair.__file__).parents[1] / "data/reference/mappings" / f"{MAPPING}.json").read_text())
     for section in ("actions", "type_dacteur", "type_de_services", "qualites_et_labels", "sous_categories"):
         for key, entry in data[section].items():
             for column in ("actor_kinds", "purchase_families", "waste_types", "labels"):

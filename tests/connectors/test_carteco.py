@@ -20,8 +20,8 @@ from connectors.carteco import (
     parse_date,
     statut_kinds,
 )
-from mapping import taxonomy
-from mapping.schema import RECORD_COLUMNS
+from mapping.reference import taxonomy
+from mapping.reference.schema import RECORD_COLUMNS
 from tests.connectors.conftest import FIXTURES
 from tests.connectors.fakehttp import make_client, serve_sequence, serve_snapshot
 

@@ -13,14 +13,15 @@ import pytest
 import responses
 
 import connectors
-from connectors.base import SNAPSHOTS_ROOT, read_snapshot
-from mapping import geography, taxonomy
-from mapping.schema import CODE_LIST_COLUMNS, GEO_PRECISIONS, LIST_COLUMNS, RECORD_COLUMNS, is_valid_siret
+from connectors.base import read_snapshot
+from mapping import settings
+from mapping.reference import geography, taxonomy
+from mapping.reference.schema import CODE_LIST_COLUMNS, GEO_PRECISIONS, LIST_COLUMNS, RECORD_COLUMNS, is_valid_siret
 from tests.connectors.conftest import FIXTURES
 from tests.connectors.fakehttp import make_client, serve_snapshot
 
 NAMES = sorted(connectors.REGISTRY)
-ROOTS = {"fixtures": FIXTURES, "committed": SNAPSHOTS_ROOT}
+ROOTS = {"fixtures": FIXTURES, "committed": settings.get().snapshots_dir}
 CASES = [pytest.param(name, kind, id=f"{name}-{kind}") for name in NAMES for kind in ROOTS]
 
 

@@ -9,8 +9,8 @@ import pytest
 import requests
 import responses
 
-from connectors._http import USER_AGENT, RateLimiter, excerpt, parse_retry_after, redact
 from connectors.base import SourceError
+from mapping.http import USER_AGENT, RateLimiter, excerpt, parse_retry_after, redact
 from tests.connectors.fakehttp import FakeClock, make_client, serve_sequence
 
 URL = "https://api.example.org/items"

@@ -8,8 +8,8 @@ import pytest
 
 import connectors
 from connectors.base import SnapshotFile
-from mapping import enrich
-from mapping.schema import RECORD_COLUMNS
+from mapping.build import enrich
+from mapping.reference.schema import RECORD_COLUMNS
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "partners"
 FILES = {

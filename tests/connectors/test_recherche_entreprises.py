@@ -18,7 +18,7 @@ from connectors.recherche_entreprises import (
     actor_kinds,
     street_address,
 )
-from mapping.schema import RECORD_COLUMNS
+from mapping.reference.schema import RECORD_COLUMNS
 from tests.connectors.conftest import FIXTURES
 from tests.connectors.fakehttp import make_client, serve_snapshot
 

@@ -1,0 +1,124 @@
+"""Gazetteer of :func:`mapping.places.resolve.resolve_place`: normalised names of communes, EPCI, départements, lycées.
+
+Built once per region from :mod:`mapping.reference.geography`; names are compared accent-, case- and
+punctuation-insensitively (:func:`mapping.reference.geography.normalize_place_name`). Private: the public API is
+``mapping.places.resolve``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+
+from mapping.reference import geography
+from mapping.reference.geography import normalize_place_name as norm
+
+_INSEE_RE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+_DEP_RE = re.compile(r"^(\d{2}|2[AB]|97\d)$")
+_UAI_RE = re.compile(r"^\d{7}[A-Z]$")
+_NUMBER = r"[-+]?\d{1,3}(?:[.,]\d+)?"
+_COORDS_RE = re.compile(rf"^\(?\s*({_NUMBER})\s*[,;\s]\s*({_NUMBER})\s*\)?$")
+_ADDRESS_RE = re.compile(
+    r"^\s*(\d+\s*(bis|ter|[a-d])?\s*,?\s*)?(rue|avenue|av|bd|boulevard|chemin|place|all[ée]e|route|rte|impasse|"
+    r"quai|cours|square|rond[- ]point|faubourg|fg|lieu[- ]dit|zone|za|zi|zac|r[ée]sidence|voie|sentier|mail)\b",
+    re.IGNORECASE,
+)
+_DEP_WORDS = {"DEPARTEMENT", "DEPT", "DEP", "DU", "DE", "LA", "L", "DES"}
+_EPCI_MARKERS = {"COMMUNAUTE", "CC", "CA", "CU", "AGGLO", "AGGLOMERATION", "METROPOLE", "EPCI", "COMCOM", "INTERCO"}
+_EPCI_GENERIC = {"COMMUNAUTE", "COMMUNES", "COMMUNE", "AGGLOMERATION", "URBAINE", "CC", "CA", "CU", "EPCI"}
+_LYCEE_MARKERS = {"LYCEE", "LYCEES", "LYC", "LP", "LPO", "LGT", "LEGT", "LEGTA", "LPA"}
+_LYCEE_GENERIC = _LYCEE_MARKERS | {
+    "GENERAL", "GENERALE", "TECHNOLOGIQUE", "PROFESSIONNEL", "POLYVALENT", "METIERS", "SECTION", "ENSEIGNEMENT",
+    "PRIVE", "PUBLIC", "AGRICOLE",
+}  # fmt: skip
+_SMALL = {"DE", "DU", "DES", "D", "LA", "LE", "LES", "L", "ET", "EN", "SUR", "SOUS", "AUX", "AU", "A"}
+
+
+@dataclass
+class _Gazetteer:
+    region: str
+    communes: pd.DataFrame  # every commune, indexed by code_insee
+    commune_names: dict[str, list[str]]  # normalised name -> codes (every commune)
+    region_communes: set[str]
+    departements: dict[str, str]  # code -> name
+    departement_names: dict[str, str]  # normalised name -> code
+    epcis: dict[str, str]  # code -> name (EPCI of the region's communes)
+    epci_tokens: dict[str, frozenset[str]]
+    lycees: pd.DataFrame  # region lycées, one row per UAI (upper case)
+    lycee_tokens: list[frozenset[str]]
+
+
+@lru_cache(maxsize=4)
+def _gazetteer(region: str) -> _Gazetteer:
+    communes = geography.communes().set_index("code_insee", drop=False)
+    names: dict[str, list[str]] = defaultdict(list)
+    for code, name in zip(communes["code_insee"], communes["nom"], strict=True):
+        names[norm(name)].append(code)
+    in_region = communes["region"] == region
+    deps = geography.departement_names()
+    all_epcis = geography.epci_names()
+    epcis = {c: all_epcis[c] for c in communes.loc[in_region, "epci"].dropna().unique() if c in all_epcis}
+    lycees = geography.lycees(region).assign(uai=lambda f: f["uai"].str.upper()).drop_duplicates("uai")
+    lycees = lycees.reset_index(drop=True)
+    return _Gazetteer(
+        region=region,
+        communes=communes,
+        commune_names=dict(names),
+        region_communes=set(communes.loc[in_region, "code_insee"]),
+        departements=deps,
+        departement_names={norm(name): code for code, name in deps.items()},
+        epcis=epcis,
+        epci_tokens={c: frozenset(norm(n).split()) - _EPCI_GENERIC - _SMALL for c, n in epcis.items()},
+        lycees=lycees,
+        lycee_tokens=[frozenset(norm(n).split()) - _LYCEE_GENERIC - _SMALL for n in lycees["nom"]],
+    )
+
+
+def _french_title(text: str) -> str:
+    """``"LYCÉE JEAN DE LA TAILLE"`` -> ``"Lycée Jean de la Taille"`` (upper-case names of the lycée table)."""
+    words = []
+    for i, word in enumerate(text.lower().split()):
+        small = norm(word) in _SMALL or ("'" in word and norm(word.split("'")[0]) in {"D", "L"})
+        words.append(word if (small and i) else word[:1].upper() + word[1:])
+    return re.sub(r"([-'])(\w)", lambda m: m.group(1) + m.group(2).upper(), " ".join(words)).replace("D'", "d'")
+
+
+def _split_hints(words: list[str]) -> tuple[list[str], str | None, str | None]:
+    """Words without a trailing postcode or département code, and those codes."""
+    postcode = departement = None
+    rest = []
+    for word in words:
+        if word.isdigit() and len(word) == 5:
+            postcode = word
+        elif _DEP_RE.match(word) and rest:
+            departement = word
+        else:
+            rest.append(word)
+    return rest, postcode, departement
+
+
+def _communes_named(
+    g: _Gazetteer, name: str, postcode: str | None, departement: str | None, *, national: bool = False
+) -> list[str]:
+    codes = g.commune_names.get(name, [])
+    if postcode:
+        codes = [c for c in codes if postcode in str(g.communes.at[c, "codes_postaux"]).split("|")]
+    if departement:
+        codes = [c for c in codes if g.communes.at[c, "departement"] == departement]
+    return codes if national else [c for c in codes if c in g.region_communes]
+
+
+def _lycee_matches(g: _Gazetteer, words: set[str], *, exact_only: bool = False) -> list[int]:
+    exact, partial = [], []
+    for i, tokens in enumerate(g.lycee_tokens):
+        commune = set(norm(g.lycees.at[i, "commune"]).split())
+        if not tokens or not (words & tokens) or not words <= tokens | commune:
+            continue
+        (exact if words - commune == tokens else partial).append(i)
+    hits = exact if exact_only else exact or partial
+    main = [i for i in hits if not norm(g.lycees.at[i, "nom"]).startswith("SECTION")]
+    return main or hits

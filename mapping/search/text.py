@@ -1,0 +1,129 @@
+"""Text side of :class:`mapping.search.index.SupplierIndex`: normalisation, tokens, name/description postings.
+
+Names and descriptions are tokenised (accents, case and punctuation removed) into posting lists over
+one vocabulary; a query token matches exactly, as a prefix, or with 1–2 typos (rapidfuzz OSA
+distance); digits match SIRET/SIREN prefixes. Private: the public API is ``mapping.search.index``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow.compute as pc
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from mapping.search.facets import _arrow_strings, _csr, _factorize
+
+#: Quality of a query-token match: exact, prefix, one typo, two typos; description hits count less.
+EXACT, PREFIX, TYPO1, TYPO2 = 1.0, 0.8, 0.7, 0.6
+DESCRIPTION_WEIGHT = 0.6
+STOPWORDS = frozenset(
+    ["a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "pour", "sur", "un", "une"]
+)
+
+_WORD_RE = re.compile(r"[a-z0-9]+")
+_DOC_WORD_RE = re.compile(r"[a-z0-9]+|\x1f")
+_COMBINING_RE = re.compile(r"[\u0300-\u036f]+")
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
+
+
+def normalize_text(text: str) -> str:
+    """Lower-case, accent-free form of ``text`` (``"Biodéchets Œuvre"`` -> ``"biodechets oeuvre"``).
+
+    Works on any length at C speed, so whole columns are normalised as one joined string.
+    """
+    text = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
+    return _COMBINING_RE.sub("", text).lower()
+
+
+def tokenize(text: object) -> list[str]:
+    """Normalised words (ASCII letters and digits) of ``text`` without stop-words, in order."""
+    if not isinstance(text, str):
+        return []
+    return [w for w in _WORD_RE.findall(normalize_text(text)) if w not in STOPWORDS]
+
+
+@dataclass
+class _TextIndex:
+    """Name and description postings over one sorted vocabulary, and sorted SIRET/SIREN keys."""
+
+    vocab: np.ndarray  # sorted unique tokens (object)
+    lookup: dict[str, int]
+    fields: tuple[tuple[np.ndarray, np.ndarray, float], ...]  # (indptr, postings, weight)
+    ids: tuple[tuple[np.ndarray, np.ndarray], ...]  # (sorted identifiers, positions)
+
+    @classmethod
+    def build(cls, gdf: pd.DataFrame, grid_pos: np.ndarray) -> _TextIndex:
+        per_field, words = [], []
+        for column in ("name", "description"):
+            codes, uniques = _factorize(gdf[column])
+            joined = normalize_text("\x1f".join(u.replace("\x1f", " ") for u in uniques))
+            flat = np.array([*_DOC_WORD_RE.findall(joined), "\x1f"], dtype=object)
+            sep = flat == "\x1f"
+            doc = np.cumsum(sep) - sep  # text number of each word
+            keep = ~sep & ~pd.Series(flat, dtype=object).isin(STOPWORDS).to_numpy()
+            per_field.append((codes, doc[keep]))
+            words.append(flat[keep])
+        token_ids, vocab = pd.factorize(np.concatenate(words), sort=True)
+        fields, start = [], 0
+        for (codes, doc), weight in zip(per_field, (1.0, DESCRIPTION_WEIGHT), strict=True):
+            tokens = token_ids[start : start + len(doc)]
+            start += len(doc)
+            fields.append((*_expand_docs(codes, doc, tokens, grid_pos, len(vocab)), weight))
+        ids = []
+        for column in ("siret", "siren"):
+            values = pc.fill_null(_arrow_strings(gdf[column]), "")
+            order = pc.array_sort_indices(values).to_numpy()  # stable, as fast as pyarrow sorts
+            ids.append((values.take(order).to_numpy(zero_copy_only=False), grid_pos[order]))
+        vocab = np.asarray(vocab, dtype=object)
+        return cls(vocab, {t: i for i, t in enumerate(vocab)}, tuple(fields), tuple(ids))
+
+    def expand(self, token: str) -> list[tuple[int, float]]:
+        """Vocabulary entries matching a query token, with their quality."""
+        found: dict[int, float] = {}
+        if len(token) >= 4:
+            maxd = 1 if len(token) <= 6 else 2
+            for _t, dist, i in process.extract(token, self.vocab, scorer=OSA.distance, score_cutoff=maxd, limit=None):
+                found[i] = TYPO1 if dist <= 1 else TYPO2
+        if len(token) >= 3:
+            lo, hi = np.searchsorted(self.vocab, [token, token + "\uffff"])
+            found.update(dict.fromkeys(range(int(lo), int(hi)), PREFIX))
+        if token in self.lookup:
+            found[self.lookup[token]] = EXACT
+        return list(found.items())
+
+    def token_scores(self, token: str, n: int) -> np.ndarray:
+        """Best match quality of ``token`` per position (0 when absent)."""
+        best = np.zeros(n, dtype=np.float32)
+        if token.isdigit():
+            if len(token) >= 5:
+                for keys, positions in self.ids:
+                    lo, hi = np.searchsorted(keys, [token, token + ":"])  # ':' sorts right after '9'
+                    best[positions[lo:hi]] = EXACT
+            return best
+        for i, quality in sorted(self.expand(token), key=lambda item: item[1]):
+            for indptr, postings, weight in self.fields:
+                best[postings[indptr[i] : indptr[i + 1]]] = np.maximum(
+                    best[postings[indptr[i] : indptr[i + 1]]], quality * weight
+                )
+        return best
+
+
+def _expand_docs(
+    codes: np.ndarray, doc: np.ndarray, tokens: np.ndarray, grid_pos: np.ndarray, size: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Postings token -> positions from the words of each distinct text (texts shared by rows are read once)."""
+    present = codes >= 0
+    order = np.argsort(codes[present], kind="stable")
+    rows_by_doc = grid_pos[present][order]
+    per_doc = np.bincount(codes[present], minlength=int(doc.max()) + 1 if len(doc) else 0)
+    doc_start = np.concatenate(([0], np.cumsum(per_doc)))[:-1]
+    count = per_doc[doc]
+    offsets = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+    rows = rows_by_doc[np.repeat(doc_start[doc], count) + offsets]
+    return _csr(np.repeat(tokens, count), rows, size)
