@@ -4,7 +4,7 @@ These sources have no public API: ``fetch`` raises a French :class:`SourceError`
 import a file, and ``mapping.build.refresh`` lists them as « import manuel ». Their snapshot folder holds
 the imported spreadsheet as it was received (``<source>.csv`` or ``<source>.xlsx``), the
 ``enrichment.json`` selected from the Annuaire des Entreprises at import time (see
-:mod:`mapping.build.enrich`) and ``manifest.json`` with the import report's counts.
+:mod:`connectors.enrichment`) and ``manifest.json`` with the import report's counts.
 
 ``parse`` validates the stored file again (same rules as the import, see
 :mod:`connectors.partner_validate`) and yields the accepted rows; ``normalize`` aggregates the rows
@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 
+from connectors import enrichment as enrich
 from connectors.base import BaseConnector, SnapshotFile, SourceError, point_or_none, records_frame
 from connectors.partner_files import EXTENSIONS, load_spec
 from connectors.partner_validate import validate_file
-from mapping.build import enrich
 from mapping.reference import schema, taxonomy
 
 if TYPE_CHECKING:

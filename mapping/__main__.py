@@ -7,19 +7,20 @@ import logging
 import sys
 from pathlib import Path
 
+import connectors
+from mapping.build.imports import import_file, partner_sources
+from mapping.build.pipeline import build
+from mapping.build.refresh import refresh
+from mapping.demo.render import write_demo
+
 
 def _build(args: argparse.Namespace) -> int:
-    from mapping.build.pipeline import build
-
     report = build(region=args.region, output=args.output, geocode=args.geocode)
     print(report.summary())
     return 0
 
 
 def _refresh(args: argparse.Namespace) -> int:
-    import connectors
-    from mapping.build.refresh import refresh
-
     names = args.source or None
     unknown = [n for n in names or [] if n not in connectors.REGISTRY]
     if unknown:
@@ -46,8 +47,6 @@ def _refresh(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from mapping.build.imports import import_file, partner_sources
-
     sources = partner_sources()
     if args.source not in sources:
         print(f"Source non importable : {args.source}. Sources à importer : {', '.join(sources)}", file=sys.stderr)
@@ -64,8 +63,6 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from mapping.demo.render import write_demo
-
     counts = write_demo(n_actors=args.actors, seed=args.seed, root=args.root)
     for name, n in counts.items():
         print(f"{name:<24} {n:>8}")

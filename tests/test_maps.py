@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from mapping.maps import texts as map_texts
 from mapping.maps.builder import build_map, escape_series, escape_text
 from mapping.screens import filters, texts
 
@@ -160,7 +161,7 @@ def test_legend_lists_present_kind_groups(actors_factory):
     page = render(build_map(gdf, tiles=None))
     assert "sourcier-legend" in page
     legend = legend_html(page)
-    for label in (texts.LEGEND_TITLE, "Insertion par l'activité économique", "Producteurs agricoles"):
+    for label in (map_texts.LEGEND_TITLE, "Insertion par l'activité économique", "Producteurs agricoles"):
         assert escape_text(label) in legend, label
     only_aci = build_map(gdf[gdf["actor_kinds"].map(lambda k: k == ["aci"])], tiles=None)
     assert "Producteurs agricoles" not in legend_html(render(only_aci))
@@ -190,7 +191,7 @@ def test_search_circle_and_max_points(actors):
     page = render(m)
     assert "L.circle(" in page and '"radius": 10000,' in page
     assert len(cluster_data(page)) == 5
-    assert escape_text(texts.SEARCH_CENTER) in page
+    assert escape_text(map_texts.SEARCH_CENTER) in page
 
 
 def test_outlines_toggle(actors):

@@ -130,12 +130,13 @@ def test_address_goes_through_the_geocoder_hook_when_online():
 
 def test_default_online_geocoder_is_the_ban_client(monkeypatch):
     from mapping.build import geocoding
+    from mapping.places import resolve
 
     class FakeBan:
         def search(self, address: str) -> geocoding.Geocode | None:
             return geocoding.Geocode(1.9, 47.9, 0.9, "housenumber", "45234", f"{address} 45000 Orléans")
 
-    monkeypatch.setattr(geocoding, "BanGeocoder", FakeBan)
+    monkeypatch.setattr(resolve, "BanGeocoder", FakeBan)
     place = resolve_place("3 rue Jeanne d'Arc", online=True)
     assert (place.kind, place.near, place.label) == ("adresse", (1.9, 47.9), "3 rue Jeanne d'Arc 45000 Orléans")
 

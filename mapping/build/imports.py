@@ -9,10 +9,7 @@ snapshot folder ``data/snapshots/<source>/`` then holds the file as received (``
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePath
@@ -23,10 +20,9 @@ import geopandas as gpd
 import connectors
 from connectors.partner_files import EXTENSIONS, PartnerFileError, decode_text, is_xlsx
 from connectors.partner_validate import ValidationReport, validate_file
-from connectors.snapshots import snapshots_root
+from connectors.snapshots import write_snapshot
 from mapping import store
 from mapping.build import enrich
-from mapping.build.refresh import _swap
 
 log = logging.getLogger(__name__)
 
@@ -182,20 +178,11 @@ def write_import(
     if not result.ok:
         msg = f"import refusé, rien n'est écrit : {result.report.fatal}"
         raise ValueError(msg)
-    root = snapshots_root(root)
-    root.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{result.source}.", dir=root))
-    try:
-        for name, content in snapshot_files(result):
-            (tmp / name).write_bytes(content)
-        text = json.dumps(manifest(result, imported_at=imported_at, demo=demo), ensure_ascii=False, indent=2)
-        (tmp / "manifest.json").write_text(text + "\n", encoding="utf-8")
-        _swap(tmp, root / result.source)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-    log.info("Import %s : %d structures écrites dans %s", result.source, result.report.records, root / result.source)
-    return root / result.source
+    folder = write_snapshot(
+        result.source, snapshot_files(result), manifest(result, imported_at=imported_at, demo=demo), root=root
+    )
+    log.info("Import %s : %d structures écrites dans %s", result.source, result.report.records, folder)
+    return folder
 
 
 def import_file(source: str, path: Path, *, root: Path | None = None, region: str | None = None) -> ImportResult:

@@ -15,9 +15,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,7 +23,7 @@ from typing import Any
 
 import connectors
 from connectors.base import SnapshotFile, SourceError
-from connectors.snapshots import snapshots_root
+from connectors.snapshots import write_snapshot
 from mapping.http import HttpClient, RequestEvent
 from mapping.reference import geography
 
@@ -112,28 +109,6 @@ def _attribution(connector: Any, files: list[SnapshotFile]) -> str:
     return connector.ATTRIBUTION
 
 
-def _write_files(name: str, folder: Path, files: list[SnapshotFile]) -> None:
-    for f in files:
-        target = folder / f.path
-        if folder.resolve() not in target.resolve().parents:
-            msg = f"chemin de fichier refusé dans l'instantané : {f.path!r}"
-            raise SourceError(name, msg)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(f.content)
-
-
-def _swap(new: Path, final: Path) -> None:
-    """Replace ``final`` by ``new`` with two renames (old kept until the new one is in place)."""
-    old = final.with_name(f".{final.name}.old")
-    if old.exists():
-        shutil.rmtree(old)
-    if final.exists():
-        os.replace(final, old)
-    os.replace(new, final)
-    if old.exists():
-        shutil.rmtree(old)
-
-
 def refresh_source(
     name: str,
     *,
@@ -164,12 +139,9 @@ def refresh_source(
         untouched.
     """
     connector = connectors.REGISTRY[name]
-    root = snapshots_root(root)
     region = region or geography.region_code()
     http = http or default_client()
     tracker = progress if isinstance(progress, Progress) else Progress()
-    root.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=root))
     previous_callback = http.progress
     http.progress = tracker.request
     try:
@@ -184,7 +156,6 @@ def refresh_source(
         records = connector.normalize(connector.parse(files))
         if len(records) == 0:
             log.warning("Source %s : lecture complète mais aucun enregistrement", name)
-        _write_files(name, tmp, files)
         manifest = {
             "source": name,
             "title": connector.TITLE,
@@ -199,8 +170,7 @@ def refresh_source(
             "attribution": _attribution(connector, files),
             "demo": False,
         }
-        (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-        _swap(tmp, root / name)
+        write_snapshot(name, files, manifest, root=root)
         return RefreshResult(name, True, files=len(files), records=len(records))
     except SourceError as exc:
         return RefreshResult(name, False, error=exc.detail)
@@ -209,8 +179,6 @@ def refresh_source(
         return RefreshResult(name, False, error=f"erreur inattendue ({type(exc).__name__} : {str(exc)[:200]})")
     finally:
         http.progress = previous_callback
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def refresh(names: list[str] | None = None, **kwargs) -> list[RefreshResult]:

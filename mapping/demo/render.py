@@ -13,78 +13,37 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import logging
-import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
+from connectors.snapshots import write_snapshot
 from mapping import settings
-from mapping.demo import DEFAULT_N_ACTORS, DEFAULT_SEED, world
+from mapping.demo import (
+    DEFAULT_N_ACTORS,
+    DEFAULT_SEED,
+    render_ademe_lvao,
+    render_carteco,
+    render_georisques,
+    render_partners,
+    render_recherche_entreprises,
+    render_sinoe,
+    world,
+)
+from mapping.demo.rendered import Rendered, datafair_pages, dumps, fetched_at
 
 logger = logging.getLogger(__name__)
 
 
-@dataclass
-class Rendered:
-    """One source's rendered snapshot."""
-
-    source: str
-    url: str
-    licence: str
-    attribution: str
-    #: ``(path relative to snapshots/<source>/, bytes)``, in writing order.
-    files: list[tuple[str, bytes]] = field(default_factory=list)
-    #: ``(source_id, actor_id)`` of every record rendered (unique source ids).
-    keys: list[tuple[str, str]] = field(default_factory=list)
-    #: Extra manifest entries (e.g. the import report of a partner file).
-    manifest: dict = field(default_factory=dict)
-
-
-def dumps(payload: object) -> bytes:
-    """Compact UTF-8 JSON, as the services send it (key order as built)."""
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def datafair_pages(rows: list[dict], *, url: str, query: str, folder: str, page_size: int) -> list[tuple[str, bytes]]:
-    """``rows`` as data-fair ``lines`` pages (``total``, ``next`` cursor URL, ``results``), named as the
-    connectors name them (``<folder>/page-start.json`` then one file per ``after`` cursor)."""
-    from connectors import datafair
-
-    files = []
-    path = f"{folder}/page-start.json"
-    for start in range(0, max(len(rows), 1), page_size):
-        chunk = rows[start : start + page_size]
-        payload: dict = {"total": len(rows)}
-        if start + page_size < len(rows):
-            payload["next"] = f"{url}?{query}&after={chunk[-1]['_i']}"
-        payload["results"] = chunk
-        files.append((path, dumps(payload)))
-        if chunk:
-            path = datafair.cursor_file(str(chunk[-1]["_i"]), folder)
-    return files
-
-
-def fetched_at(seed: int) -> datetime:
-    """Fixed "fetch" instant derived from the seed (November 2026, 06:00 UTC), never the clock."""
-    return datetime(2026, 11, 1, 6, 0, tzinfo=UTC) + timedelta(days=seed % 28, minutes=seed % 53)
-
-
 def _renderers() -> dict[str, Callable[..., Rendered]]:
-    from functools import partial
-
-    from mapping.demo import render_carteco, render_partners, render_recherche_entreprises
-
     renderers: dict[str, Callable[..., Rendered]] = {
         "recherche_entreprises": render_recherche_entreprises.render,
         "carteco": render_carteco.render,
     }
-    from mapping.demo import render_ademe_lvao, render_georisques, render_sinoe
-
     renderers.update(
         ademe_lvao=render_ademe_lvao.render, sinoe=render_sinoe.render, georisques=render_georisques.render
     )
@@ -129,13 +88,6 @@ def render_all(world_frame: pd.DataFrame, root: Path) -> dict[str, int]:
 
 
 def _write_source(folder: Path, rendered: Rendered, when: datetime) -> None:
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
-    for relative, content in rendered.files:
-        path = folder / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
     manifest = {
         "source": rendered.source,
         "fetched_at": when.isoformat(timespec="seconds"),
@@ -147,7 +99,7 @@ def _write_source(folder: Path, rendered: Rendered, when: datetime) -> None:
         "demo": True,
         **rendered.manifest,
     }
-    (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_snapshot(folder.name, rendered.files, manifest, root=folder.parent)
 
 
 def write_demo(
@@ -174,3 +126,6 @@ def write_demo(
     frame = world.generate(n_actors, seed=seed, region=region)
     counts = render_all(frame, Path(root) if root is not None else settings.get().data_dir)
     return {"actors": len(frame), **counts}
+
+
+__all__ = ["Rendered", "datafair_pages", "dumps", "fetched_at", "render_all", "write_demo"]

@@ -22,7 +22,7 @@ import pandas as pd
 
 from connectors import datafair
 from connectors.ademe_lvao import DATASET, PAGE_SIZE, AdemeLvaoConnector, attribution
-from mapping.demo.render import Rendered, datafair_pages
+from mapping.demo.rendered import Rendered, datafair_pages
 from mapping.demo.variants import street_line, vary_name, vary_website
 from mapping.reference import geography, taxonomy
 

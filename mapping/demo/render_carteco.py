@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from mapping.demo.names import REGION_NAMES
-from mapping.demo.render import Rendered, dumps
+from mapping.demo.rendered import Rendered, dumps
 from mapping.demo.variants import street_line, vary_name, vary_phone, vary_website
 from mapping.demo.world import PROFILES
 from mapping.reference import geography

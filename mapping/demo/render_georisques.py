@@ -22,7 +22,7 @@ from connectors.georisques import PAGE_SIZE, GeorisquesConnector
 from mapping import settings
 from mapping.demo import name_parts
 from mapping.demo.names import sirene_upper, strip_accents
-from mapping.demo.render import Rendered, dumps
+from mapping.demo.rendered import Rendered, dumps
 from mapping.reference import geography
 
 SOURCE = "georisques"

@@ -29,7 +29,8 @@ import pandas as pd
 import connectors
 from connectors.base import SnapshotFile
 from mapping.build import enrich, imports
-from mapping.demo.render import Rendered
+from mapping.demo import render_recherche_entreprises
+from mapping.demo.rendered import Rendered
 from mapping.demo.variants import street_line, vary_name, vary_phone, vary_website
 from mapping.reference import taxonomy
 
@@ -79,8 +80,6 @@ def _re_index(world: pd.DataFrame, seed: int, fetched_at: datetime) -> tuple[dic
     """Annuaire des Entreprises index of the world's own recherche_entreprises view (cached)."""
     key = (id(world), seed)
     if key not in _index_cache:
-        from mapping.demo import render_recherche_entreprises
-
         rendered = render_recherche_entreprises.render(world, seed=seed, fetched_at=fetched_at)
         connector = connectors.get("recherche_entreprises")
         files = [SnapshotFile(path, content) for path, content in rendered.files]

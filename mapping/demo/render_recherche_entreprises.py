@@ -21,7 +21,7 @@ import pandas as pd
 from mapping.demo.codes import SCOP_LEGAL_FORMS
 from mapping.demo.names import initials, sirene_upper, strip_accents
 from mapping.demo.places import STREET_CODES
-from mapping.demo.render import Rendered, dumps
+from mapping.demo.rendered import Rendered, dumps
 
 SOURCE = "recherche_entreprises"
 URL = "https://recherche-entreprises.api.gouv.fr/search"

@@ -21,7 +21,7 @@ import pandas as pd
 from connectors import datafair
 from connectors.sinoe import DECHETERIES, NOMENCLATURE, PAGE_SIZE, SinoeConnector
 from mapping.demo.names import strip_accents
-from mapping.demo.render import Rendered, datafair_pages
+from mapping.demo.rendered import Rendered, datafair_pages
 from mapping.reference import geography
 
 SOURCE = "sinoe"

@@ -27,10 +27,11 @@ import folium
 import geopandas as gpd
 from folium.map import FitBounds
 
+from mapping.maps import texts
 from mapping.maps.data import _CALLBACK, _COLORS, _GROUP_NAMES, _rows, _script_json, escape_series, escape_text
 from mapping.maps.leaflet import Legend, MetricScale, _ActorCluster, _vendored
+from mapping.reference import geography
 from mapping.reference.schema import CRS_WGS84
-from mapping.screens import texts
 
 __all__ = ["DEFAULT_BOUNDS", "Legend", "MetricScale", "build_map", "escape_series", "escape_text"]
 
@@ -149,8 +150,6 @@ def build_map(
 def _outlines_geojson() -> dict | None:
     """Département outlines as a GeoJSON dict (None when the reference polygons are unavailable)."""
     try:
-        from mapping.reference import geography
-
         polygons = geography.departement_polygons()
     except (ImportError, AttributeError, OSError, ValueError) as exc:
         log.warning("Contours des départements indisponibles : %s", exc)

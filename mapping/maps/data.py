@@ -17,9 +17,10 @@ from collections.abc import Callable
 import geopandas as gpd
 import pandas as pd
 
+import connectors
+from mapping.maps import texts
 from mapping.reference import taxonomy
 from mapping.reference.schema import as_list
-from mapping.screens import texts
 
 _OTHER = len(texts.KIND_GROUPS)
 _COLORS = [color for _, _, color in texts.KIND_GROUPS] + [texts.OTHER_GROUP[1]]
@@ -97,8 +98,6 @@ def _group_of_kind() -> dict[str, int]:
 
 
 def _source_title(name: str) -> str:
-    import connectors  # local import: the registry imports every connector module
-
     return getattr(connectors.REGISTRY.get(name), "TITLE", name)
 
 

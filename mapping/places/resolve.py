@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
+from mapping.build.geocoding import BanGeocoder
 from mapping.places.names import (
     _ADDRESS_RE,
     _COORDS_RE,
@@ -365,10 +366,6 @@ def _address(text: str, *, online: bool, geocoder: Geocoder | None) -> Place:
 
 def _default_geocoder() -> Geocoder:
     """Adapt :class:`mapping.build.geocoding.BanGeocoder` (cached BAN ``GET /search``) to the hook's shape."""
-    try:
-        from mapping.build.geocoding import BanGeocoder
-    except ImportError as exc:
-        raise PlaceError(MSG_NO_GEOCODER) from exc
     ban = BanGeocoder()
 
     def geocode(text: str) -> tuple[float, float, str] | None:

@@ -16,6 +16,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from mapping.reference import taxonomy
+
 CRS_WGS84 = "EPSG:4326"
 CRS_LAMBERT93 = "EPSG:2154"
 
@@ -162,8 +164,6 @@ class SchemaError(ValueError):
 
 def problems(gdf: pd.DataFrame, *, columns: Iterable[str] = COLUMNS) -> list[Problem]:
     """List what is wrong with ``gdf`` against the canonical schema (empty list when valid)."""
-    from mapping.reference import taxonomy  # local import: taxonomy loads data files
-
     columns = tuple(columns)
     found: list[Problem] = []
     missing = [c for c in columns if c not in gdf.columns]

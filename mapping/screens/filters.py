@@ -13,7 +13,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from mapping.reference import geography, taxonomy
 from mapping.reference.schema import LIST_COLUMNS, as_list
+from mapping.screens import texts
 
 
 def _flatten(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -117,9 +119,6 @@ def actor_table(gdf: pd.DataFrame) -> pd.DataFrame:
 
     Column headers are French (:data:`mapping.screens.texts.TABLE_COLUMNS`); the row order is kept.
     """
-    from mapping.reference import geography, taxonomy
-    from mapping.screens import texts  # local import: reference tables load lazily
-
     kinds = taxonomy.labels_for
     names = geography.departement_names()
     departement = gdf["departement"].map(

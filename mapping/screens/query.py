@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
+import connectors
 from mapping.places.resolve import Place, PlaceError, resolve_place
 from mapping.reference import taxonomy
 from mapping.reference.schema import as_list
@@ -103,8 +104,6 @@ def option_counts(gdf: gpd.GeoDataFrame) -> dict[str, dict[str, int]]:
 
 def _option_label(name: str, code: str) -> str:
     if name == "sources":
-        import connectors  # local import: the registry imports every connector module
-
         return getattr(connectors.REGISTRY.get(code), "TITLE", code)
     return taxonomy.label(name, code)
 
@@ -112,8 +111,6 @@ def _option_label(name: str, code: str) -> str:
 def facet_options(name: str, counts: Mapping[str, Mapping[str, int]]) -> dict[str, str]:
     """Options of one criterion widget: code -> French label with its number of actors."""
     if name == "sources":
-        import connectors
-
         codes = list(dict.fromkeys([*connectors.REGISTRY, *counts.get(name, {})]))
     else:
         codes = taxonomy.codes(name)

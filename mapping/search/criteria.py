@@ -10,7 +10,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from mapping.reference import taxonomy
+import connectors
+from mapping.reference import geography, taxonomy
 from mapping.reference.grid import project
 from mapping.search.text import tokenize
 
@@ -93,16 +94,10 @@ def _area_codes(name: str, values: list[str], geography: object) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _commune_codes() -> frozenset[str]:
-    from mapping.reference import geography
-
     return frozenset(geography.communes()["code_insee"])
 
 
 def _registered_sources() -> set[str]:
-    try:
-        import connectors  # local import: the core does not need connectors
-    except ImportError:  # pragma: no cover - connectors ship with the app
-        return set()
     return set(connectors.REGISTRY)
 
 

@@ -37,7 +37,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from mapping.reference import taxonomy
+from mapping.reference import geography, taxonomy
 from mapping.reference.arrow import single_chunks
 from mapping.reference.grid import CELL_M, grid_cells, lon_lat, project
 from mapping.search.criteria import (
@@ -141,8 +141,6 @@ class SupplierIndex:
 
         Criteria named in ``all_of`` need every value on a row, the others any of them.
         """
-        from mapping.reference import geography  # local import: reference tables load lazily
-
         out = []
         for name, value in criteria.items():
             values = _as_values(value)
