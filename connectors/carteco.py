@@ -18,7 +18,6 @@ import json
 import logging
 import math
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
@@ -40,6 +39,7 @@ from connectors.base import (
 from mapping import settings
 from mapping.http import parse_json
 from mapping.reference import geography, schema
+from mapping.reference.text import fold
 
 if TYPE_CHECKING:
     from mapping.http import HttpClient
@@ -228,13 +228,6 @@ def category_names(element: Mapping[str, Any]) -> list[str]:
         if text is not None:
             names.append(text)
     return names
-
-
-def fold(label: str) -> str:
-    """Comparison key of a label: no accents, lower case, single spaces, straight apostrophes."""
-    text = unicodedata.normalize("NFKD", label.replace("’", "'"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return " ".join(text.casefold().split())
 
 
 @cache

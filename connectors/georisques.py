@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +41,7 @@ from connectors.base import (
 )
 from mapping.http import parse_json
 from mapping.reference import geography, schema, taxonomy
+from mapping.reference.text import fold
 
 if TYPE_CHECKING:
     from mapping.http import HttpClient
@@ -121,7 +121,7 @@ class GeorisquesConnector(BaseConnector):
     def parse(self, files: Iterable[SnapshotFile], *, region: str | None = None) -> Iterator[dict]:
         """Operating waste installations of the region, first of each ``codeAIOT``."""
         departements = set(geography.departements(region))
-        inactive = [_fold(s) for s in vocab.load(MAPPING).get("inactive_states") or []]
+        inactive = [fold(s) for s in vocab.load(MAPPING).get("inactive_states") or []]
         seen: set[str] = set()
         counts = {"hors déchets": 0, "à l'arrêt": 0, "hors région": 0, "sans identifiant": 0}
         for file in sorted(files, key=lambda f: f.path):
@@ -138,7 +138,7 @@ class GeorisquesConnector(BaseConnector):
                 if insee and insee[:2] not in departements:
                     counts["hors région"] += 1
                     continue
-                if any(s in _fold(str(item.get("etatActivite") or "")) for s in inactive):
+                if any(s in fold(str(item.get("etatActivite") or "")) for s in inactive):
                     counts["à l'arrêt"] += 1
                     continue
                 if not waste_rubriques(item.get("rubriques")):
@@ -245,11 +245,6 @@ def normalize_naf(value: object) -> str | None:
     text = re.sub(r"\s", "", str(value or "")).upper()
     match = _NAF_RE.match(text)
     return f"{match[1]}.{match[2]}{match[3]}" if match else None
-
-
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.replace("’", "'"))
-    return " ".join("".join(ch for ch in text if not unicodedata.combining(ch)).casefold().split())
 
 
 def _load(content: bytes, path: str) -> dict:

@@ -20,7 +20,6 @@ import csv
 import io
 import json
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -30,7 +29,7 @@ from typing import Any
 
 from connectors.base import SourceError
 from mapping import settings
-from mapping.reference.geography import strip_combining
+from mapping.reference.text import fold as text_fold
 
 SPEC_DIR = settings.get().reference_dir / "partner_files"
 #: Extensions accepted for a partner file.
@@ -89,10 +88,7 @@ def fold(text: object) -> str:
 @lru_cache(maxsize=1 << 16)
 def _fold(text: str) -> str:
     # Cells repeat a lot (vocabulary values, postcodes, cities): fold each distinct one once.
-    if not text.isascii():  # NFKD and combining marks only matter beyond ASCII
-        text = unicodedata.normalize("NFKD", text.replace("’", "'").replace("œ", "oe").replace("Œ", "OE"))
-        text = strip_combining(text)
-    return " ".join(_PUNCT_RE.sub(" ", text.casefold()).split())
+    return " ".join(_PUNCT_RE.sub(" ", text_fold(text)).split())
 
 
 def cell_text(value: Any) -> str:

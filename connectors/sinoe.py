@@ -22,7 +22,6 @@ the older ``LST_TYP_DECHET``), coordinates (``GPS_LAT``/``GPS_LONG`` WGS84, else
 from __future__ import annotations
 
 import logging
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
@@ -41,6 +40,7 @@ from connectors.base import (
     unique,
 )
 from mapping.reference import geography
+from mapping.reference.text import fold
 
 if TYPE_CHECKING:
     from mapping.http import HttpClient
@@ -202,12 +202,6 @@ def nomenclature(rows: Iterable[Mapping[str, Any]]) -> dict[str, str]:
 def split_codes(value: object) -> list[str]:
     """``"01.3|02.31 | 06"`` -> ``["01.3", "02.31", "06"]``."""
     return [part.strip() for part in str(value or "").split("|") if part.strip()]
-
-
-def fold(text: str) -> str:
-    """Lower case, no accents, straight apostrophes, single spaces, hyphens as spaces."""
-    text = unicodedata.normalize("NFKD", text.replace("’", "'").replace("-", " "))
-    return " ".join("".join(ch for ch in text if not unicodedata.combining(ch)).casefold().split())
 
 
 @cache

@@ -145,16 +145,6 @@ def test_communes_load_fast() -> None:
     assert len(table) > 34000
 
 
-def test_strip_combining_matches_unicodedata_filter() -> None:
-    import unicodedata
-
-    for name in ("Châteauroux", "Saint-Benoît-du-Sault", "Œuilly", "Mézières-en-Brenne", "L'Île-Bouchard"):
-        decomposed = unicodedata.normalize("NFKD", name)
-        expected = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-        assert geo.strip_combining(decomposed) == expected
-    assert geo.strip_combining(unicodedata.normalize("NFKD", "Bléré")) == "Blere"
-
-
 def test_is_known_postcode_agrees_with_communes_for_postcode() -> None:
     for postcode in ("45000", "41000", "37000", "3600", "99999", "", None):
         assert geo.is_known_postcode(postcode) == (not geo.communes_for_postcode(postcode).empty)

@@ -4,6 +4,6 @@ Public names: :func:`build_map`, :func:`escape_text`, :func:`escape_series`. Mod
 (the map), ``data`` (escaping, compact rows, popup script), ``leaflet`` (folium elements).
 """
 
-from mapping.maps.builder import DEFAULT_BOUNDS, Legend, MetricScale, build_map, escape_series, escape_text
+from mapping.maps.builder import Legend, MetricScale, build_map, default_bounds, escape_series, escape_text
 
-__all__ = ["DEFAULT_BOUNDS", "Legend", "MetricScale", "build_map", "escape_series", "escape_text"]
+__all__ = ["Legend", "MetricScale", "build_map", "default_bounds", "escape_series", "escape_text"]

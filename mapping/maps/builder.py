@@ -33,12 +33,17 @@ from mapping.maps.leaflet import Legend, MetricScale, _ActorCluster, _vendored
 from mapping.reference import geography
 from mapping.reference.schema import CRS_WGS84
 
-__all__ = ["DEFAULT_BOUNDS", "Legend", "MetricScale", "build_map", "escape_series", "escape_text"]
+__all__ = ["Legend", "MetricScale", "build_map", "default_bounds", "escape_series", "escape_text"]
 
 log = logging.getLogger(__name__)
 
-#: Bounds of the Région Centre-Val de Loire (lat/lon), used when there is nothing to fit.
-DEFAULT_BOUNDS = ((46.35, 0.05), (48.95, 3.13))
+
+def default_bounds() -> tuple[tuple[float, float], tuple[float, float]]:
+    """``((south, west), (north, east))`` of the settings' region, used when there is nothing to fit."""
+    west, south, east, north = geography.region_bbox()
+    return (south, west), (north, east)
+
+
 _OUTLINE_STYLE = {"color": "#8a8a8a", "weight": 1.2, "opacity": 0.8, "fill": False}
 
 
@@ -169,6 +174,7 @@ def _bounds(gdf: gpd.GeoDataFrame, center: Sequence[float] | None, radius_km: fl
         lats += [center[0] - dlat, center[0] + dlat]
         lons += [center[1] - dlon, center[1] + dlon]
     if not lats:
-        return [list(DEFAULT_BOUNDS[0]), list(DEFAULT_BOUNDS[1])]
+        south_west, north_east = default_bounds()
+        return [list(south_west), list(north_east)]
     pad = 0.01 if max(lats) - min(lats) < 0.01 and max(lons) - min(lons) < 0.01 else 0.0
     return [[min(lats) - pad, min(lons) - pad], [max(lats) + pad, max(lons) + pad]]

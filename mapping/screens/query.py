@@ -23,7 +23,7 @@ import pandas as pd
 
 import connectors
 from mapping.places.resolve import Place, PlaceError, resolve_place
-from mapping.reference import taxonomy
+from mapping.reference import french, taxonomy
 from mapping.reference.schema import as_list
 from mapping.screens import texts
 from mapping.screens.filters import contains_any, count_by
@@ -159,9 +159,9 @@ def where(place: Place | None, radius_km: float | None) -> str:
     if place is None:
         return texts.WHERE_REGION
     if is_point(place):
-        return texts.WHERE_RADIUS.format(radius=texts.format_radius(radius_km), of_place=texts.of_name(place.label))
+        return texts.WHERE_RADIUS.format(radius=texts.format_radius(radius_km), of_place=french.of_place(place.label))
     if place.kind == "departement":
-        return texts.IN_DEPARTEMENT.get(place.code or "", texts.WHERE_DEPARTEMENT.format(label=place.label))
+        return french.in_departement(place.code or "", place.label)
     if place.kind == "epci":
         return texts.WHERE_EPCI.format(label=place.label)
     return place.label

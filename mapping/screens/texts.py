@@ -89,16 +89,6 @@ SEARCH_ERROR = "La recherche n'a pas pu aboutir : {error}"
 WHERE_REGION = "dans la région"
 WHERE_RADIUS = "à moins de {radius} km {of_place}"
 WHERE_EPCI = "dans l'EPCI {label}"
-WHERE_DEPARTEMENT = "dans le département {label}"
-#: How to say "in <département>" for the région's départements (article and elision differ).
-IN_DEPARTEMENT = {
-    "18": "dans le Cher (18)",
-    "28": "en Eure-et-Loir (28)",
-    "36": "dans l'Indre (36)",
-    "37": "en Indre-et-Loire (37)",
-    "41": "en Loir-et-Cher (41)",
-    "45": "dans le Loiret (45)",
-}
 
 # --- Data status -----------------------------------------------------------------------------------
 DEMO_NOTICE = (
@@ -162,19 +152,6 @@ def source_lines(status: dict) -> list[str]:
 def suppliers_count(n: int) -> str:
     """``"1 fournisseur"``, ``"12 345 fournisseurs"`` (French plural: 0 and 1 are singular)."""
     return f"{format_count(n)} fournisseur{'s' if n > 1 else ''}"
-
-
-def of_name(name: str) -> str:
-    """French « de » before a name, with elision: ``"d'Orléans (45)"``, ``"de Tours (37)"``.
-
-    A name starting with « Lycée » or « Point » takes « du » (``"du lycée Pothier (Orléans)"``).
-    """
-    first = name.split(" ", 1)[0].lower()
-    if first in {"lycée", "point"}:
-        return f"du {name[:1].lower()}{name[1:]}"
-    if name[:1].lower() in "aeiouyàâäéèêëîïôöùûüœæ":
-        return f"d'{name}"
-    return f"de {name}"
 
 
 def format_radius(radius_km: float) -> str:

@@ -8,7 +8,6 @@ distance); digits match SIRET/SIREN prefixes. Private: the public API is ``mappi
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +16,7 @@ import pyarrow.compute as pc
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from mapping.reference.text import strip_accents
 from mapping.search.facets import _arrow_strings, _csr, _factorize
 
 #: Quality of a query-token match: exact, prefix, one typo, two typos; description hits count less.
@@ -28,8 +28,6 @@ STOPWORDS = frozenset(
 
 _WORD_RE = re.compile(r"[a-z0-9]+")
 _DOC_WORD_RE = re.compile(r"[a-z0-9]+|\x1f")
-_COMBINING_RE = re.compile(r"[\u0300-\u036f]+")
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
 
 
 def normalize_text(text: str) -> str:
@@ -37,8 +35,7 @@ def normalize_text(text: str) -> str:
 
     Works on any length at C speed, so whole columns are normalised as one joined string.
     """
-    text = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
-    return _COMBINING_RE.sub("", text).lower()
+    return strip_accents(text).lower()
 
 
 def tokenize(text: object) -> list[str]:
