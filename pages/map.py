@@ -10,8 +10,8 @@ from streamlit_folium import st_folium
 import connectors
 from mapping import maps
 from mapping.reference import taxonomy
-from mapping.screens import filters, texts
-from pages._data import data_status, enter_through_app, suppliers, table_key
+from mapping.screens import tables, texts
+from pages._data import data_status, enter_through_app, search_index, table_key
 
 log = logging.getLogger(__name__)
 enter_through_app()
@@ -21,7 +21,7 @@ MAP_MAX_POINTS = 20_000
 
 
 try:
-    actors = suppliers(*table_key())
+    index, option_counts = search_index(*table_key())
 except Exception as exc:  # shown to the user, then logged with its traceback
     log.exception("Chargement des acteurs impossible")
     st.error(texts.LOAD_ERROR.format(error=exc))
@@ -35,10 +35,10 @@ if status.get("demo"):
 
 with st.sidebar:
     st.header(texts.FILTERS_HEADER)
-    source_counts = filters.count_by(actors, "sources")
+    source_counts = option_counts["sources"]
     chosen_sources = st.multiselect(
         texts.SOURCES_LABEL,
-        options=list(source_counts.index),
+        options=[name for name in source_counts if source_counts[name]],
         format_func=lambda name: (
             f"{getattr(connectors.REGISTRY.get(name), 'TITLE', name)} ({texts.format_count(int(source_counts[name]))})"
         ),
@@ -46,10 +46,10 @@ with st.sidebar:
         help=texts.SOURCES_HELP,
         key="sources",
     )
-    kind_counts = filters.count_by(actors, "actor_kinds")
+    kind_counts = option_counts["actor_kinds"]
     chosen_kinds = st.multiselect(
         texts.KINDS_LABEL,
-        options=[code for code in taxonomy.codes("actor_kinds") if code in kind_counts.index],
+        options=[code for code in taxonomy.codes("actor_kinds") if kind_counts.get(code)],
         format_func=lambda code: (
             f"{taxonomy.label('actor_kinds', code)} ({texts.format_count(int(kind_counts[code]))})"
         ),
@@ -58,7 +58,7 @@ with st.sidebar:
         key="kinds",
     )
 
-found = filters.filter_actors(actors, sources=chosen_sources, actor_kinds=chosen_kinds)
+found = index.search(sources=chosen_sources, actor_kinds=chosen_kinds)
 st.subheader(texts.actors_count(len(found)))
 
 if found.empty:
@@ -71,7 +71,7 @@ else:
     folium_map = maps.build_map(found, max_points=MAP_MAX_POINTS)
     st_folium(folium_map, returned_objects=[], height=600, use_container_width=True, key="carte")
     st.markdown(f"#### {texts.TABLE_HEADER}")
-    st.dataframe(filters.actor_table(found), hide_index=True, height=320)
+    st.dataframe(tables.actor_table(found), hide_index=True, height=320)
 
 st.divider()
 st.markdown(f"**{texts.FOOTER_HEADER}**")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import time
 from pathlib import Path
 
 import numpy as np
@@ -140,12 +139,10 @@ def test_codes_and_kinds_are_taxonomy_literals(small: pd.DataFrame) -> None:
     assert set(world.SOURCES) == {c.removeprefix("src_") for c in small.columns if c.startswith("src_")}
 
 
-def test_fifty_thousand_actors_fast() -> None:
-    start = time.perf_counter()
-    big = world.generate(50_000, seed=1)
-    elapsed = time.perf_counter() - start
+def test_fifty_thousand_actors_are_distinct() -> None:
+    big = world.generate(50_000, seed=1)  # timings: benchmarks/bench_build.py
     assert len(big) == 50_000 and big["actor_id"].is_unique
-    assert elapsed < 15, f"50k actors took {elapsed:.1f}s"
+    assert big["siret"].dropna().is_unique
 
 
 # ---------------------------------------------------------------- native formats

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
 import pytest
 
 from mapping.reference import geography as geo
@@ -137,12 +136,13 @@ def test_region_bbox() -> None:
     assert geo.region_bbox("53")[0] < -4  # Brittany, from commune points when no polygons
 
 
-def test_communes_load_fast() -> None:
+def test_communes_table_is_complete_and_cached() -> None:
     geo.communes.cache_clear()
     geo._index.cache_clear()
     table = geo.communes()
-    assert isinstance(table, pd.DataFrame)
-    assert len(table) > 34000
+    assert len(table) > 34000 and table["code_insee"].is_unique
+    assert {"45234", "37261", "36018"} <= set(table["code_insee"])  # Orléans, Tours, Le Blanc
+    assert geo.communes() is table
 
 
 def test_is_known_postcode_agrees_with_communes_for_postcode() -> None:

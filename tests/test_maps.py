@@ -1,18 +1,17 @@
-"""mapping.maps.builder (folium map: escaping, vendored assets, data) and mapping.screens.filters."""
+"""mapping.maps.builder (folium map: escaping, vendored assets, data) and mapping.screens.tables."""
 
 from __future__ import annotations
 
 import html
 import json
 import re
-import time
 from pathlib import Path
 
 import pytest
 
 from mapping.maps import texts as map_texts
 from mapping.maps.builder import build_map, escape_series, escape_text
-from mapping.screens import filters, texts
+from mapping.screens import tables, texts
 
 ROOT = Path(__file__).resolve().parents[1]
 XSS = "<img src=x onerror=alert(1)>${window.__pwned=1}`</script><script>alert(2)</script>\\"
@@ -213,52 +212,23 @@ def test_reprojects_to_wgs84(actors):
 
 def test_twenty_thousand_points_stay_light(actors_factory):
     gdf = actors_factory(20_000)
-    start = time.perf_counter()
     page = render(build_map(gdf, tiles=None, outlines=False))
-    elapsed = time.perf_counter() - start
     assert len(cluster_data(page)) == 20_000
-    assert len(page) / 20_000 < 300, "bytes per point"
-    assert elapsed < 10, f"build + render took {elapsed:.1f} s"
+    assert len(page) / 20_000 < 300, "bytes per point"  # timings: benchmarks/bench_map.py
 
 
-# --- filters -----------------------------------------------------------------------------------------
-# (kept here while the brief lists no tests/test_filters.py)
-
-
-def test_filter_or_within_and_across(actors):
-    aci = filters.filter_actors(actors, actor_kinds=["aci"])
-    assert len(aci) == 5 and all("aci" in k for k in aci["actor_kinds"])
-    either = filters.filter_actors(actors, actor_kinds=["aci", "esat"])
-    assert len(either) == 10
-    both = filters.filter_actors(actors, actor_kinds=["aci", "esat"], sources=["carteco"])
-    assert len(both) == 5  # aci rows are even (recherche_entreprises), esat rows odd (carteco)
-    assert all(s == ["carteco"] for s in both["sources"])
-    assert len(filters.filter_actors(actors, sources=["inconnue"])) == 0
-
-
-def test_filter_without_criteria_returns_a_copy(actors):
-    out = filters.filter_actors(actors, sources=[], actor_kinds=None)
-    assert len(out) == len(actors) and out is not actors
-
-
-def test_filter_ignores_index_and_accepts_arrays(actors):
-    import numpy as np
-
-    shuffled = actors.sample(frac=1, random_state=1).set_index("uid")
-    shuffled["actor_kinds"] = shuffled["actor_kinds"].map(np.array)
-    out = filters.filter_actors(shuffled, actor_kinds=["producteur"])
-    assert sorted(out.index) == sorted(actors.loc[actors.index % 8 == 4, "uid"])
+# --- tables (counts and the compact table of the pages) ------------------------------------------
 
 
 def test_count_by(actors):
-    kinds = filters.count_by(actors, "actor_kinds")
+    kinds = tables.count_by(actors, "actor_kinds")
     assert kinds["entreprise"] == 10 and kinds["aci"] == 5
-    assert filters.count_by(actors, "sources").to_dict() == {"recherche_entreprises": 20, "carteco": 20}
-    assert filters.count_by(actors, "departement")["18"] == 8
+    assert tables.count_by(actors, "sources").to_dict() == {"recherche_entreprises": 20, "carteco": 20}
+    assert tables.count_by(actors, "departement")["18"] == 8
 
 
 def test_actor_table(actors):
-    table = filters.actor_table(actors)
+    table = tables.actor_table(actors)
     assert list(table.columns) == ["Nom", "Types", "Commune", "Département"]
     assert table.iloc[0]["Types"] == "Atelier et chantier d'insertion (ACI)"
     assert table.iloc[0]["Département"] == "Loiret (45)"

@@ -11,7 +11,7 @@ from shapely.geometry import Point
 
 from mapping.reference import taxonomy
 from mapping.reference.grid import CELL_M, grid_order, project
-from mapping.screens.filters import contains_any
+from mapping.screens.tables import contains_any
 from mapping.search.index import SupplierIndex, normalize_text, search, tokenize
 
 GEOD = Geod(ellps="GRS80")
@@ -220,9 +220,12 @@ def test_shared_list_objects_index_like_separate_ones(actors_factory):
         assert list(search(odd, **criteria).index) == kept
 
 
-def test_module_level_search_matches_index(index, table):
-    kwargs = {"purchase_families": "dechets", "near": (1.9093, 47.9025), "radius_km": 150}
-    pd.testing.assert_frame_equal(search(table, **kwargs), index.search(**kwargs))
+def test_module_level_search_filters_and_sorts_by_distance(table):
+    near = (1.9093, 47.9025)
+    found = search(table, purchase_families="dechets", near=near, radius_km=150)
+    expected = table[[("dechets" in list(f)) for f in table["purchase_families"]]]
+    assert set(found.index) == set(expected.index) and len(found) > 0
+    assert found["distance_km"].is_monotonic_increasing and found["distance_km"].max() <= 150
 
 
 def test_a_code_listed_twice_gives_one_row(actors_factory):

@@ -26,7 +26,7 @@ from mapping.places.resolve import Place, PlaceError, resolve_place
 from mapping.reference import french, taxonomy
 from mapping.reference.schema import as_list
 from mapping.screens import texts
-from mapping.screens.filters import contains_any, count_by
+from mapping.screens.tables import contains_any, count_by
 from mapping.search.index import SupplierIndex
 
 log = logging.getLogger(__name__)

@@ -1,7 +1,6 @@
-"""Attribute filters of the actor table and the counts shown next to them.
+"""Counts shown next to the criteria and the compact actor table of the pages.
 
-Within one criterion the choices are OR-ed (an actor in *any* selected source); criteria are AND-ed.
-List columns (``sources``, ``actor_kinds``...) are flattened once with numpy, which keeps a 100k-row
+Filtering is :class:`mapping.search.SupplierIndex`'s job, on every page. List columns (``sources``, ``actor_kinds``...) are flattened once with numpy, which keeps a 100k-row
 filter in a few milliseconds, whatever the index of the table.
 """
 
@@ -50,39 +49,6 @@ def contains_any(values: pd.Series, wanted: Iterable[str]) -> np.ndarray:
     rows, items = _flatten(values)
     mask[rows[pd.Index(items).isin(wanted)]] = True
     return mask
-
-
-def filter_actors(
-    gdf: gpd.GeoDataFrame,
-    *,
-    sources: Iterable[str] | None = None,
-    actor_kinds: Iterable[str] | None = None,
-) -> gpd.GeoDataFrame:
-    """Keep the actors matching every given criterion.
-
-    Parameters
-    ----------
-    gdf : geopandas.GeoDataFrame
-        Actor table (canonical columns).
-    sources : iterable of str, optional
-        Source names (``connectors.REGISTRY`` keys); an actor matches when it comes from any of them.
-        ``None`` or empty: no filter on sources.
-    actor_kinds : iterable of str, optional
-        ``actor_kinds`` codes; an actor matches when it has any of them. ``None`` or empty: no filter.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        The matching rows (a new frame, ``gdf`` is never modified), in their original order.
-    """
-    mask = np.ones(len(gdf), dtype=bool)
-    for column, wanted in (("sources", sources), ("actor_kinds", actor_kinds)):
-        chosen = list(wanted or [])
-        if chosen:
-            mask &= contains_any(gdf[column], chosen)
-    if mask.all():
-        return gdf.copy()
-    return gdf.iloc[np.flatnonzero(mask)].copy()
 
 
 def count_by(gdf: pd.DataFrame, column: str) -> pd.Series:
