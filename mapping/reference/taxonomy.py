@@ -43,11 +43,11 @@ ACTOR_GROUPS = ("ess", "insertion", "handicap", "entreprise", "agriculture", "de
 LEGAL_FORM_GROUPS = ("ess", "entreprise", "agriculture", "public", "autre")
 LABEL_KINDS = ("food", "repair", "building", "ess", "training", "csr")
 
-_CODE_RE = re.compile(r"^[a-z0-9_]+$")
-_NAF_RE = re.compile(r"^\d{2}\.\d{2}[A-Z]$")
-_EWC_RE = re.compile(r"^\d{2} \d{2} \d{2}\*?$")
-_CPV_PREFIX_RE = re.compile(r"^\d{2,8}$")
-_LEGAL_FORM_RE = re.compile(r"^\d{4}$")
+CODE_RE = re.compile(r"^[a-z0-9_]+$")
+NAF_RE = re.compile(r"^\d{2}\.\d{2}[A-Z]$")
+EWC_RE = re.compile(r"^\d{2} \d{2} \d{2}\*?$")
+CPV_PREFIX_RE = re.compile(r"^\d{2,8}$")
+LEGAL_FORM_RE = re.compile(r"^\d{4}$")
 
 
 class TaxonomyError(ValueError):
@@ -93,7 +93,7 @@ def normalize_legal_form(value: object) -> str:
 # Loading
 
 
-def _read_json(path: Path) -> Any:
+def read_json(path: Path) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
@@ -104,12 +104,12 @@ def _read_json(path: Path) -> Any:
         raise TaxonomyError(msg) from exc
 
 
-def _read_csv(path: Path) -> list[dict[str, str]]:
+def read_csv(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
 
 
-def _structure_problems(name: str, data: object) -> list[str]:
+def structure_problems(name: str, data: object) -> list[str]:
     """Problems that make a code-list file unusable: not a list, missing code/label, duplicates."""
     if not isinstance(data, list):
         return [f"{name}: the file must hold a JSON list"]
@@ -132,17 +132,17 @@ def _structure_problems(name: str, data: object) -> list[str]:
     return found
 
 
-def _code_list_names() -> tuple[str, ...]:
+def code_list_names() -> tuple[str, ...]:
     return (*TAXONOMIES, *OTHER_CODE_LISTS)
 
 
 @lru_cache(maxsize=16)
 def _entries(name: str) -> tuple[dict[str, Any], ...]:
-    if name not in _code_list_names():
-        msg = f"unknown taxonomy {name!r}; expected one of {', '.join(_code_list_names())}"
+    if name not in code_list_names():
+        msg = f"unknown taxonomy {name!r}; expected one of {', '.join(code_list_names())}"
         raise TaxonomyError(msg)
-    data = _read_json(DATA_DIR / "taxonomy" / f"{name}.json")
-    problems = _structure_problems(name, data)
+    data = read_json(DATA_DIR / "taxonomy" / f"{name}.json")
+    problems = structure_problems(name, data)
     if problems:
         msg = f"malformed taxonomy file {name}.json: {'; '.join(problems)}"
         raise TaxonomyError(msg)
@@ -296,17 +296,54 @@ def waste_types_for_ademe(sous_categorie: object) -> list[str]:
 # Actor kinds, legal forms, reserved contracts
 
 
+def rule_problems(data: object, kinds: set[str] | None = None) -> list[str]:
+    name = "legal_form_kinds"
+    if not isinstance(data, list):
+        return [f"{name}: the file must hold a JSON list"]
+    found: list[str] = []
+    for i, rule in enumerate(data):
+        where = f"{name}[{i}]"
+        if not isinstance(rule, dict):
+            found.append(f"{where}: rule is not an object")
+            continue
+        if not isinstance(rule.get("label"), str) or not rule["label"].strip():
+            found.append(f"{where}: missing label")
+        matchers = [k for k in ("codes", "prefix", "range") if k in rule]
+        if not matchers:
+            found.append(f"{where}: needs one of codes, prefix, range")
+        for c in rule.get("codes", []):
+            if not (isinstance(c, str) and LEGAL_FORM_RE.match(c)):
+                found.append(f"{where}: bad legal-form code {c!r}")
+        if "prefix" in rule and not (isinstance(rule["prefix"], str) and rule["prefix"].isdigit()):
+            found.append(f"{where}: bad prefix {rule['prefix']!r}")
+        bounds = rule.get("range")
+        if bounds is not None and not (
+            isinstance(bounds, list)
+            and len(bounds) == 2
+            and all(isinstance(b, str) and LEGAL_FORM_RE.match(b) for b in bounds)
+            and bounds[0] <= bounds[1]
+        ):
+            found.append(f"{where}: bad range {bounds!r}")
+        if not isinstance(rule.get("kinds"), list):
+            found.append(f"{where}: kinds must be a list")
+        elif kinds is not None:
+            found.extend(f"{where}: unknown actor kind {k!r}" for k in rule["kinds"] if k not in kinds)
+        if rule.get("group") not in LEGAL_FORM_GROUPS:
+            found.append(f"{where}: unknown group {rule.get('group')!r}")
+    return found
+
+
 @lru_cache(maxsize=1)
 def _legal_form_rules() -> tuple[dict[str, Any], ...]:
-    data = _read_json(DATA_DIR / "taxonomy" / "legal_form_kinds.json")
-    problems = _rule_problems(data)
+    data = read_json(DATA_DIR / "taxonomy" / "legal_form_kinds.json")
+    problems = rule_problems(data)
     if problems:
         msg = f"malformed legal_form_kinds.json: {'; '.join(problems)}"
         raise TaxonomyError(msg)
     return tuple(data)
 
 
-def _rule_matches(rule: dict[str, Any], code: str) -> bool:
+def rule_matches(rule: dict[str, Any], code: str) -> bool:
     if code in rule.get("codes", ()):
         return True
     prefix = rule.get("prefix")
@@ -322,7 +359,7 @@ def legal_form_rule(code: object) -> dict[str, Any] | None:
     if not key:
         return None
     for rule in _legal_form_rules():
-        if _rule_matches(rule, key):
+        if rule_matches(rule, key):
             return copy.deepcopy(rule)
     return None
 
@@ -353,7 +390,7 @@ def legal_form_group(code: object) -> str | None:
 
 @lru_cache(maxsize=1)
 def _legal_forms() -> dict[str, str]:
-    return {row["code"]: row["label"] for row in _read_csv(DATA_DIR / "legal_forms.csv")}
+    return {row["code"]: row["label"] for row in read_csv(DATA_DIR / "legal_forms.csv")}
 
 
 def legal_form_label(code: object) -> str:
@@ -364,7 +401,7 @@ def legal_form_label(code: object) -> str:
 
 @lru_cache(maxsize=1)
 def _naf_labels() -> dict[str, str]:
-    return {normalize_naf(row["code"]): row["label"] for row in _read_csv(DATA_DIR / "naf.csv")}
+    return {normalize_naf(row["code"]): row["label"] for row in read_csv(DATA_DIR / "naf.csv")}
 
 
 def naf_label(naf: object) -> str:
@@ -386,147 +423,6 @@ def reserved_contract_label(article: str) -> str:
 def is_siae(kinds: Iterable[str]) -> bool:
     """True when one of ``kinds`` is a structure d'insertion par l'activité économique."""
     return any(k in SIAE_KINDS for k in kinds)
-
-
-# --------------------------------------------------------------------------------------------
-# Consistency check
-
-
-def _rule_problems(data: object, kinds: set[str] | None = None) -> list[str]:
-    name = "legal_form_kinds"
-    if not isinstance(data, list):
-        return [f"{name}: the file must hold a JSON list"]
-    found: list[str] = []
-    for i, rule in enumerate(data):
-        where = f"{name}[{i}]"
-        if not isinstance(rule, dict):
-            found.append(f"{where}: rule is not an object")
-            continue
-        if not isinstance(rule.get("label"), str) or not rule["label"].strip():
-            found.append(f"{where}: missing label")
-        matchers = [k for k in ("codes", "prefix", "range") if k in rule]
-        if not matchers:
-            found.append(f"{where}: needs one of codes, prefix, range")
-        for c in rule.get("codes", []):
-            if not (isinstance(c, str) and _LEGAL_FORM_RE.match(c)):
-                found.append(f"{where}: bad legal-form code {c!r}")
-        if "prefix" in rule and not (isinstance(rule["prefix"], str) and rule["prefix"].isdigit()):
-            found.append(f"{where}: bad prefix {rule['prefix']!r}")
-        bounds = rule.get("range")
-        if bounds is not None and not (
-            isinstance(bounds, list)
-            and len(bounds) == 2
-            and all(isinstance(b, str) and _LEGAL_FORM_RE.match(b) for b in bounds)
-            and bounds[0] <= bounds[1]
-        ):
-            found.append(f"{where}: bad range {bounds!r}")
-        if not isinstance(rule.get("kinds"), list):
-            found.append(f"{where}: kinds must be a list")
-        elif kinds is not None:
-            found.extend(f"{where}: unknown actor kind {k!r}" for k in rule["kinds"] if k not in kinds)
-        if rule.get("group") not in LEGAL_FORM_GROUPS:
-            found.append(f"{where}: unknown group {rule.get('group')!r}")
-    return found
-
-
-def _list_field(entry: dict[str, Any], field: str) -> list[Any]:
-    value = entry.get(field, [])
-    return value if isinstance(value, list) else []
-
-
-def check(data_dir: Path | None = None) -> list[str]:
-    """Check every taxonomy file and its references to the reference tables.
-
-    Parameters
-    ----------
-    data_dir
-        A ``data/reference``-like folder (default: the project's). Files are read afresh, bypassing
-        the caches, so a modified copy can be checked.
-
-    Returns
-    -------
-    list of str
-        One message per problem (empty when everything is consistent).
-    """
-    root = Path(data_dir) if data_dir is not None else DATA_DIR
-    found: list[str] = []
-    data: dict[str, list[dict[str, Any]]] = {}
-    for name in _code_list_names():
-        try:
-            raw = _read_json(root / "taxonomy" / f"{name}.json")
-        except TaxonomyError as exc:
-            found.append(str(exc))
-            continue
-        problems = _structure_problems(name, raw)
-        found.extend(problems)
-        if isinstance(raw, list):
-            data[name] = [e for e in raw if isinstance(e, dict)]
-        for entry in data.get(name, []):
-            code = entry.get("code")
-            if isinstance(code, str) and not _CODE_RE.match(code) and name != "reserved_contracts":
-                found.append(f"{name}: code {code!r} must be lowercase ascii, digits and '_'")
-
-    naf_codes = {row["code"] for row in _read_csv(root / "naf.csv")}
-    ewc_codes = {row["code"] for row in _read_csv(root / "ewc.csv") if row["niveau"] == "3"}
-    ademe_codes = {row["sous_categorie_code"] for row in _read_csv(root / "ademe_sous_categories.csv")}
-    legal_codes = [row["code"] for row in _read_csv(root / "legal_forms.csv")]
-    articles = {e.get("code") for e in data.get("reserved_contracts", [])}
-    kinds = {e.get("code") for e in data.get("actor_kinds", [])}
-
-    for entry in data.get("purchase_families", []):
-        where = f"purchase_families/{entry.get('code')}"
-        for naf in _list_field(entry, "naf"):
-            if not (isinstance(naf, str) and _NAF_RE.match(naf)) or naf not in naf_codes:
-                found.append(f"{where}: unknown NAF code {naf!r}")
-        for prefix in _list_field(entry, "cpv"):
-            if not (isinstance(prefix, str) and _CPV_PREFIX_RE.match(prefix)):
-                found.append(f"{where}: CPV prefix {prefix!r} must be 2 to 8 digits")
-            elif len(prefix) > 2 and prefix.endswith("0"):
-                found.append(f"{where}: CPV prefix {prefix!r} has padding zeros")
-        if not _list_field(entry, "cpv") and not _list_field(entry, "naf"):
-            found.append(f"{where}: no CPV prefix nor NAF code")
-    for entry in data.get("waste_types", []):
-        where = f"waste_types/{entry.get('code')}"
-        for code in _list_field(entry, "ewc"):
-            if not (isinstance(code, str) and _EWC_RE.match(code)) or code not in ewc_codes:
-                found.append(f"{where}: unknown EWC code {code!r}")
-        for code in _list_field(entry, "ademe"):
-            if code not in ademe_codes:
-                found.append(f"{where}: unknown ADEME sous-catégorie {code!r}")
-        if not _list_field(entry, "ewc") and not _list_field(entry, "ademe"):
-            found.append(f"{where}: no EWC code nor ADEME sous-catégorie")
-        if entry.get("hazardous") and not any(str(c).endswith("*") for c in _list_field(entry, "ewc")):
-            found.append(f"{where}: hazardous but no hazardous (*) EWC code")
-    for entry in data.get("actor_kinds", []):
-        where = f"actor_kinds/{entry.get('code')}"
-        if entry.get("group") not in ACTOR_GROUPS:
-            found.append(f"{where}: unknown group {entry.get('group')!r}")
-        if not isinstance(entry.get("reserved_contracts"), list):
-            found.append(f"{where}: reserved_contracts must be a list")
-        else:
-            found.extend(
-                f"{where}: unknown reserved-contract article {a!r}"
-                for a in entry["reserved_contracts"]
-                if a not in articles
-            )
-    for entry in data.get("labels", []):
-        if entry.get("kind") not in LABEL_KINDS:
-            found.append(f"labels/{entry.get('code')}: unknown kind {entry.get('kind')!r}")
-
-    try:
-        rules = _read_json(root / "taxonomy" / "legal_form_kinds.json")
-    except TaxonomyError as exc:
-        found.append(str(exc))
-    else:
-        rule_problems = _rule_problems(rules, kinds)
-        found.extend(rule_problems)
-        if not rule_problems:
-            unmatched = [c for c in legal_codes if not any(_rule_matches(r, c) for r in rules)]
-            if unmatched:
-                found.append(f"legal_form_kinds: no rule for legal forms {', '.join(unmatched)}")
-    for problem in found:
-        logger.debug("taxonomy check: %s", problem)
-    return found
 
 
 def clear_caches() -> None:
