@@ -14,7 +14,7 @@ from mapping.build import geocoding
 from mapping.http import HttpClient
 from mapping.reference import geography, schema
 
-FIXTURES = Path(__file__).parent / "fixtures" / "ban"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ban"
 URL = "https://data.geopf.fr/geocodage"
 
 

@@ -12,7 +12,7 @@ from mapping import store
 from mapping.build import imports
 from mapping.screens import import_texts
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CRESS = ROOT / "tests" / "fixtures" / "partners" / "cress_cp1252_semicolon.csv"
 STATUS = {
     "demo": True,

@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from mapping import store
 from mapping.screens import texts
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DEMO_STATUS = {
     "demo": True,
     "sources": {

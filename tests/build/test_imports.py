@@ -11,7 +11,7 @@ import connectors
 from mapping.__main__ import main
 from mapping.build import imports, refresh
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "partners"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "partners"
 CRESS = FIXTURES / "cress_cp1252_semicolon.csv"
 ENTRY = {
     "name": "JARDINS DE COCAGNE",

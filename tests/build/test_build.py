@@ -14,7 +14,7 @@ from mapping.build.pipeline import build
 from mapping.reference import geography, schema
 from mapping.reference.grid import grid_order
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

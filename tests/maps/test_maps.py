@@ -13,7 +13,7 @@ from mapping.maps import texts as map_texts
 from mapping.maps.builder import build_map, escape_series, escape_text
 from mapping.screens import tables, texts
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 XSS = "<img src=x onerror=alert(1)>${window.__pwned=1}`</script><script>alert(2)</script>\\"
 CDN_MARKERS = ("cdn.", "jsdelivr", "code.jquery", "cdnjs", "unpkg", "netdna", "bootstrapcdn", "d3js.org")
 

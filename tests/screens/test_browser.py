@@ -27,7 +27,7 @@ from mapping import store
 pytestmark = pytest.mark.browser
 log = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 FEATURES = ".marker-cluster, path.leaflet-interactive"
 SCREENSHOTS = ROOT / "screenshots"

@@ -13,7 +13,7 @@ import pytest
 from mapping.demo import codes, identifiers, names, render, world
 from mapping.reference import geography, schema
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 REGION_DEPS = ("18", "28", "36", "37", "41", "45")
 
 

@@ -15,9 +15,9 @@ from streamlit.testing.v1 import AppTest
 
 from mapping import store
 from mapping.screens import query, texts
-from tests.test_maps import map_points
+from tests.maps.test_maps import map_points
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PAGE = "pages/search.py"
 DEMO_STATUS = {"demo": True, "sources": {}, "built_at": None}
 
