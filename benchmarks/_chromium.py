@@ -1,4 +1,4 @@
-"""Headless Debian Chromium for Playwright, shared by ``bench_map.py`` and ``tests/test_browser.py``.
+"""Headless Debian Chromium for Playwright, shared by ``bench_map.py`` and ``tests/screens/test_browser.py``.
 
 The system browser (``/usr/bin/chromium``, ``apt-get install chromium``) rather than one downloaded by
 Playwright, launched headless with :data:`CHROMIUM_ARGS`: no sandbox (containers, CI), no GPU, and

@@ -90,6 +90,14 @@ WHERE_REGION = "dans la région"
 WHERE_RADIUS = "à moins de {radius} km {of_place}"
 WHERE_EPCI = "dans l'EPCI {label}"
 
+# --- Links (URL parameters) ------------------------------------------------------------------------
+LINK_UNKNOWN_PARAM = "Paramètre d'adresse inconnu ignoré : « {name} »."
+LINK_UNKNOWN_CODES = "Valeur inconnue ignorée dans « {name} » : {codes}."
+LINK_BAD_RADIUS = "Rayon ignoré : « {value} » n'est pas un nombre de kilomètres entre {low} et {high}."
+LINK_TOO_LONG = "Texte de « {name} » tronqué à {limit} caractères."
+LINK_COPY_LABEL = "Copier le lien de cette recherche"
+LINK_COPY_HELP = "Ce lien rouvre la même recherche (lieu, rayon, texte et critères) dans un autre navigateur."
+
 # --- Data status -----------------------------------------------------------------------------------
 DEMO_NOTICE = (
     "**Données de démonstration.** Les acteurs affichés sont fictifs : ils ont été générés "
