@@ -238,7 +238,9 @@ _ROW_MAKERS: dict[str, Callable[..., Any]] = {
 _SIRET_SHARE = {"cress": 0.6, "urscop": 0.85, "france_active": 0.7, "cducentre": 0.5, "agire": 0.5}
 
 
-def _rows(source: str, world: pd.DataFrame, rng: np.random.Generator, when: datetime) -> list[tuple[dict, str | None]]:
+def marker_rows(
+    source: str, world: pd.DataFrame, rng: np.random.Generator, when: datetime
+) -> list[tuple[dict, str | None]]:
     """``(cells by header, actor_id or None for rows that must be refused)`` in file order."""
     listed = world[world[f"src_{source}"].to_numpy(dtype=bool)]
     layout = _layout(source)
@@ -341,7 +343,7 @@ def render(world: pd.DataFrame, *, seed: int, fetched_at: datetime, source: str)
     """The partner file of ``source`` run through the real import; keys of the accepted records."""
     offset = ("cress", "urscop", "france_active", "cducentre", "agire").index(source)
     rng = np.random.default_rng([seed, 40 + offset])
-    rows = _rows(source, world, rng, fetched_at)
+    rows = marker_rows(source, world, rng, fetched_at)
     name, content = file_bytes(source, [cells for cells, _ in rows], fetched_at)
     index, index_at = _re_index(world, seed, fetched_at)
     result = imports.prepare_import(source, name, content, region=world.attrs.get("region"), index=index,

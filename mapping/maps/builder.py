@@ -28,8 +28,16 @@ import geopandas as gpd
 from folium.map import FitBounds
 
 from mapping.maps import texts
-from mapping.maps.data import _CALLBACK, _COLORS, _GROUP_NAMES, _rows, _script_json, escape_series, escape_text
-from mapping.maps.leaflet import Legend, MetricScale, _ActorCluster, _vendored
+from mapping.maps.data import (
+    GROUP_COLORS,
+    GROUP_NAMES,
+    POPUP_CALLBACK,
+    escape_series,
+    escape_text,
+    marker_rows,
+    script_json,
+)
+from mapping.maps.leaflet import ActorCluster, Legend, MetricScale, vendored
 from mapping.reference import geography
 from mapping.reference.schema import CRS_WGS84
 
@@ -97,7 +105,7 @@ def build_map(
         maxZoom=18,
         zoomSnap=0.5,  # half zoom levels: the région fills the map instead of a quarter of it
     )
-    _vendored(m, asset_base)
+    vendored(m, asset_base)
     MetricScale().add_to(m)
     if outlines and (geojson := _outlines_geojson()) is not None:
         folium.GeoJson(geojson, style_function=lambda _: _OUTLINE_STYLE, control=False, interactive=False).add_to(m)
@@ -126,14 +134,14 @@ def build_map(
     fit.options["animate"] = False
     fit.add_to(m)
     if len(gdf):
-        rows, tables, present = _rows(gdf)
+        rows, tables, present = marker_rows(gdf)
         labels = {k: escape_text(v) for k, v in texts.POPUP_LABELS.items()}
-        callback = _CALLBACK % {
-            "tables": _script_json(tables),
-            "colors": json.dumps(_COLORS),
-            "labels": _script_json(labels),
+        callback = POPUP_CALLBACK % {
+            "tables": script_json(tables),
+            "colors": json.dumps(GROUP_COLORS),
+            "labels": script_json(labels),
         }
-        cluster = _ActorCluster(
+        cluster = ActorCluster(
             rows,
             callback=callback,
             control=False,
@@ -145,9 +153,9 @@ def build_map(
             maxClusterRadius=60,
             disableClusteringAtZoom=15,
         )
-        _vendored(cluster, asset_base)
+        vendored(cluster, asset_base)
         cluster.add_to(m)
-        Legend(texts.LEGEND_TITLE, [(_GROUP_NAMES[i], _COLORS[i]) for i in present]).add_to(m)
+        Legend(texts.LEGEND_TITLE, [(GROUP_NAMES[i], GROUP_COLORS[i]) for i in present]).add_to(m)
     return m
 
 

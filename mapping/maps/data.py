@@ -1,8 +1,8 @@
 """What the map's page carries about the actors: escaped strings, compact marker rows, popup JS.
 
 :func:`escape_text` and :func:`escape_series` make data safe inside folium/Leaflet HTML and JS template
-literals; :func:`_rows` turns the actor table into one short JSON list per actor plus the tables its
-indices refer to (labels, code lists, places, domains), and :data:`_CALLBACK` is the JS that builds the
+literals; :func:`marker_rows` turns the actor table into one short JSON list per actor plus the tables its
+indices refer to (labels, code lists, places, domains), and :data:`POPUP_CALLBACK` is the JS that builds the
 circle markers, tooltips and popups from those rows. Private: the public API is ``mapping.maps.builder``.
 """
 
@@ -23,8 +23,8 @@ from mapping.reference import taxonomy
 from mapping.reference.schema import as_list
 
 _OTHER = len(texts.KIND_GROUPS)
-_COLORS = [color for _, _, color in texts.KIND_GROUPS] + [texts.OTHER_GROUP[1]]
-_GROUP_NAMES = [name for _, name, _ in texts.KIND_GROUPS] + [texts.OTHER_GROUP[0]]
+GROUP_COLORS = [color for _, _, color in texts.KIND_GROUPS] + [texts.OTHER_GROUP[1]]
+GROUP_NAMES = [name for _, name, _ in texts.KIND_GROUPS] + [texts.OTHER_GROUP[0]]
 _EMAIL_RE = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 #: What :func:`escape_text` replaces, ``&`` first (same entities as ``html.escape(quote=True)``).
 _ENTITIES = (
@@ -61,7 +61,7 @@ def escape_series(values: pd.Series) -> pd.Series:
     return out
 
 
-def _script_json(value: object) -> str:
+def script_json(value: object) -> str:
     """Compact JSON that can sit in a ``<script>`` (no ``<``/``>``; U+2028/2029 escaped), UTF-8 kept.
 
     The strings in it are already HTML-escaped (:func:`escape_text`), so ``&`` is left as is: it means
@@ -181,7 +181,7 @@ def _websites(values: pd.Series, domains: dict[str, int]) -> list[int | str]:
     return out
 
 
-def _rows(gdf: gpd.GeoDataFrame) -> tuple[list[list], dict[str, object], list[int]]:
+def marker_rows(gdf: gpd.GeoDataFrame) -> tuple[list[list], dict[str, object], list[int]]:
     """The marker rows (one short list per actor), the tables they refer to, and the colour groups used.
 
     A row is ``[y, x, kinds, name, address, place, phone, email, domain, website, families, wastes,
@@ -241,7 +241,7 @@ def _rows(gdf: gpd.GeoDataFrame) -> tuple[list[list], dict[str, object], list[in
     return rows, tables, sorted(set(kind_groups))
 
 
-_CALLBACK = r"""(function () {
+POPUP_CALLBACK = r"""(function () {
     var T = %(tables)s, COLORS = %(colors)s, LBL = %(labels)s;
     function names(combo, table) { return combo.map(function (i) { return table[i]; }).join(", "); }
     function line(label, value) {

@@ -1,7 +1,7 @@
 """Folium elements of the map: the actors' marker cluster, the legend, the scale, vendored Leaflet files.
 
-:class:`_ActorCluster` feeds the compact rows of :mod:`mapping.maps.data` to Leaflet.markercluster;
-:class:`Legend` and :class:`MetricScale` are small Leaflet controls; :func:`_vendored` points folium's
+:class:`ActorCluster` feeds the compact rows of :mod:`mapping.maps.data` to Leaflet.markercluster;
+:class:`Legend` and :class:`MetricScale` are small Leaflet controls; :func:`vendored` points folium's
 elements at the local copies of Leaflet and Leaflet.markercluster instead of a CDN. Private: the public
 API is ``mapping.maps.builder``.
 """
@@ -14,15 +14,15 @@ import folium
 from folium.plugins import MarkerCluster
 from folium.template import Template
 
-from mapping.maps.data import _script_json, escape_text
+from mapping.maps.data import escape_text, script_json
 
 
-class _ActorCluster(MarkerCluster):
-    """Leaflet.markercluster group of circle markers built in JS from compact rows (``_map_data._rows``).
+class ActorCluster(MarkerCluster):
+    """Leaflet.markercluster group of circle markers built in JS from compact rows (``mapping.maps.data.marker_rows``).
 
     The group is put on the map before its markers are added: off the map, markercluster checks every new
     marker against the whole pending list (quadratic). Rows are compact JSON of escaped strings and
-    numbers only (:func:`_script_json`): nothing in them can close the ``<script>`` block.
+    numbers only (:func:`script_json`): nothing in them can close the ``<script>`` block.
     """
 
     _template = Template(
@@ -47,7 +47,7 @@ class _ActorCluster(MarkerCluster):
         super().__init__(**kwargs)
         self._name = "ActorCluster"
         self.callback = callback
-        self.data_json = _script_json(data)
+        self.data_json = script_json(data)
 
 
 class Legend(folium.MacroElement):
@@ -97,7 +97,7 @@ class MetricScale(folium.MacroElement):
     )
 
 
-def _vendored(element: folium.MacroElement, asset_base: str) -> None:
+def vendored(element: folium.MacroElement, asset_base: str) -> None:
     """Point ``element`` at the vendored Leaflet files (instance attributes: folium stays untouched)."""
     if isinstance(element, MarkerCluster):
         element.default_js = [("markerclusterjs", f"{asset_base}/markercluster/leaflet.markercluster.js")]

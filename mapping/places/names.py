@@ -17,29 +17,29 @@ import pandas as pd
 from mapping.reference import geography
 from mapping.reference.geography import normalize_place_name as norm
 
-_INSEE_RE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
-_DEP_RE = re.compile(r"^(\d{2}|2[AB]|97\d)$")
-_UAI_RE = re.compile(r"^\d{7}[A-Z]$")
+INSEE_RE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+DEP_RE = re.compile(r"^(\d{2}|2[AB]|97\d)$")
+UAI_RE = re.compile(r"^\d{7}[A-Z]$")
 _NUMBER = r"[-+]?\d{1,3}(?:[.,]\d+)?"
-_COORDS_RE = re.compile(rf"^\(?\s*({_NUMBER})\s*[,;\s]\s*({_NUMBER})\s*\)?$")
-_ADDRESS_RE = re.compile(
+COORDS_RE = re.compile(rf"^\(?\s*({_NUMBER})\s*[,;\s]\s*({_NUMBER})\s*\)?$")
+ADDRESS_RE = re.compile(
     r"^\s*(\d+\s*(bis|ter|[a-d])?\s*,?\s*)?(rue|avenue|av|bd|boulevard|chemin|place|all[ée]e|route|rte|impasse|"
     r"quai|cours|square|rond[- ]point|faubourg|fg|lieu[- ]dit|zone|za|zi|zac|r[ée]sidence|voie|sentier|mail)\b",
     re.IGNORECASE,
 )
-_DEP_WORDS = {"DEPARTEMENT", "DEPT", "DEP", "DU", "DE", "LA", "L", "DES"}
-_EPCI_MARKERS = {"COMMUNAUTE", "CC", "CA", "CU", "AGGLO", "AGGLOMERATION", "METROPOLE", "EPCI", "COMCOM", "INTERCO"}
-_EPCI_GENERIC = {"COMMUNAUTE", "COMMUNES", "COMMUNE", "AGGLOMERATION", "URBAINE", "CC", "CA", "CU", "EPCI"}
-_LYCEE_MARKERS = {"LYCEE", "LYCEES", "LYC", "LP", "LPO", "LGT", "LEGT", "LEGTA", "LPA"}
-_LYCEE_GENERIC = _LYCEE_MARKERS | {
+DEP_WORDS = {"DEPARTEMENT", "DEPT", "DEP", "DU", "DE", "LA", "L", "DES"}
+EPCI_MARKERS = {"COMMUNAUTE", "CC", "CA", "CU", "AGGLO", "AGGLOMERATION", "METROPOLE", "EPCI", "COMCOM", "INTERCO"}
+EPCI_GENERIC = {"COMMUNAUTE", "COMMUNES", "COMMUNE", "AGGLOMERATION", "URBAINE", "CC", "CA", "CU", "EPCI"}
+LYCEE_MARKERS = {"LYCEE", "LYCEES", "LYC", "LP", "LPO", "LGT", "LEGT", "LEGTA", "LPA"}
+LYCEE_GENERIC = LYCEE_MARKERS | {
     "GENERAL", "GENERALE", "TECHNOLOGIQUE", "PROFESSIONNEL", "POLYVALENT", "METIERS", "SECTION", "ENSEIGNEMENT",
     "PRIVE", "PUBLIC", "AGRICOLE",
 }  # fmt: skip
-_SMALL = {"DE", "DU", "DES", "D", "LA", "LE", "LES", "L", "ET", "EN", "SUR", "SOUS", "AUX", "AU", "A"}
+SMALL_WORDS = {"DE", "DU", "DES", "D", "LA", "LE", "LES", "L", "ET", "EN", "SUR", "SOUS", "AUX", "AU", "A"}
 
 
 @dataclass
-class _Gazetteer:
+class Gazetteer:
     region: str
     communes: pd.DataFrame  # every commune, indexed by code_insee
     commune_names: dict[str, list[str]]  # normalised name -> codes (every commune)
@@ -53,7 +53,7 @@ class _Gazetteer:
 
 
 @lru_cache(maxsize=4)
-def _gazetteer(region: str) -> _Gazetteer:
+def gazetteer(region: str) -> Gazetteer:
     communes = geography.communes().set_index("code_insee", drop=False)
     names: dict[str, list[str]] = defaultdict(list)
     for code, name in zip(communes["code_insee"], communes["nom"], strict=True):
@@ -64,7 +64,7 @@ def _gazetteer(region: str) -> _Gazetteer:
     epcis = {c: all_epcis[c] for c in communes.loc[in_region, "epci"].dropna().unique() if c in all_epcis}
     lycees = geography.lycees(region).assign(uai=lambda f: f["uai"].str.upper()).drop_duplicates("uai")
     lycees = lycees.reset_index(drop=True)
-    return _Gazetteer(
+    return Gazetteer(
         region=region,
         communes=communes,
         commune_names=dict(names),
@@ -72,37 +72,37 @@ def _gazetteer(region: str) -> _Gazetteer:
         departements=deps,
         departement_names={norm(name): code for code, name in deps.items()},
         epcis=epcis,
-        epci_tokens={c: frozenset(norm(n).split()) - _EPCI_GENERIC - _SMALL for c, n in epcis.items()},
+        epci_tokens={c: frozenset(norm(n).split()) - EPCI_GENERIC - SMALL_WORDS for c, n in epcis.items()},
         lycees=lycees,
-        lycee_tokens=[frozenset(norm(n).split()) - _LYCEE_GENERIC - _SMALL for n in lycees["nom"]],
+        lycee_tokens=[frozenset(norm(n).split()) - LYCEE_GENERIC - SMALL_WORDS for n in lycees["nom"]],
     )
 
 
-def _french_title(text: str) -> str:
+def french_title(text: str) -> str:
     """``"LYCÉE JEAN DE LA TAILLE"`` -> ``"Lycée Jean de la Taille"`` (upper-case names of the lycée table)."""
     words = []
     for i, word in enumerate(text.lower().split()):
-        small = norm(word) in _SMALL or ("'" in word and norm(word.split("'")[0]) in {"D", "L"})
+        small = norm(word) in SMALL_WORDS or ("'" in word and norm(word.split("'")[0]) in {"D", "L"})
         words.append(word if (small and i) else word[:1].upper() + word[1:])
     return re.sub(r"([-'])(\w)", lambda m: m.group(1) + m.group(2).upper(), " ".join(words)).replace("D'", "d'")
 
 
-def _split_hints(words: list[str]) -> tuple[list[str], str | None, str | None]:
+def split_hints(words: list[str]) -> tuple[list[str], str | None, str | None]:
     """Words without a trailing postcode or département code, and those codes."""
     postcode = departement = None
     rest = []
     for word in words:
         if word.isdigit() and len(word) == 5:
             postcode = word
-        elif _DEP_RE.match(word) and rest:
+        elif DEP_RE.match(word) and rest:
             departement = word
         else:
             rest.append(word)
     return rest, postcode, departement
 
 
-def _communes_named(
-    g: _Gazetteer, name: str, postcode: str | None, departement: str | None, *, national: bool = False
+def communes_named(
+    g: Gazetteer, name: str, postcode: str | None, departement: str | None, *, national: bool = False
 ) -> list[str]:
     codes = g.commune_names.get(name, [])
     if postcode:
@@ -112,7 +112,7 @@ def _communes_named(
     return codes if national else [c for c in codes if c in g.region_communes]
 
 
-def _lycee_matches(g: _Gazetteer, words: set[str], *, exact_only: bool = False) -> list[int]:
+def lycee_matches(g: Gazetteer, words: set[str], *, exact_only: bool = False) -> list[int]:
     exact, partial = [], []
     for i, tokens in enumerate(g.lycee_tokens):
         commune = set(norm(g.lycees.at[i, "commune"]).split())

@@ -21,23 +21,23 @@ from rapidfuzz import fuzz, process
 
 from mapping.build.geocoding import BanGeocoder
 from mapping.places.names import (
-    _ADDRESS_RE,
-    _COORDS_RE,
-    _DEP_RE,
-    _DEP_WORDS,
-    _EPCI_GENERIC,
-    _EPCI_MARKERS,
-    _INSEE_RE,
-    _LYCEE_GENERIC,
-    _LYCEE_MARKERS,
-    _SMALL,
-    _UAI_RE,
-    _communes_named,
-    _french_title,
-    _Gazetteer,
-    _gazetteer,
-    _lycee_matches,
-    _split_hints,
+    ADDRESS_RE,
+    COORDS_RE,
+    DEP_RE,
+    DEP_WORDS,
+    EPCI_GENERIC,
+    EPCI_MARKERS,
+    INSEE_RE,
+    LYCEE_GENERIC,
+    LYCEE_MARKERS,
+    SMALL_WORDS,
+    UAI_RE,
+    Gazetteer,
+    communes_named,
+    french_title,
+    gazetteer,
+    lycee_matches,
+    split_hints,
 )
 from mapping.reference import geography
 from mapping.reference.geography import normalize_place_name as norm
@@ -110,7 +110,7 @@ class PlaceError(ValueError):
         self.candidates = list(candidates or [])
 
 
-def _commune(g: _Gazetteer, code: str) -> Place:
+def _commune(g: Gazetteer, code: str) -> Place:
     row = g.communes.loc[code]
     return Place(
         kind="commune",
@@ -122,20 +122,20 @@ def _commune(g: _Gazetteer, code: str) -> Place:
     )
 
 
-def _departement(g: _Gazetteer, code: str) -> Place:
+def _departement(g: Gazetteer, code: str) -> Place:
     return Place("departement", f"{g.departements[code]} ({code})", code, area={"departements": [code]})
 
 
-def _epci(g: _Gazetteer, code: str) -> Place:
+def _epci(g: Gazetteer, code: str) -> Place:
     name = g.epcis.get(code) or geography.epci_names()[code]
     return Place("epci", name, code, area={"epcis": [code]})
 
 
-def _lycee(g: _Gazetteer, i: int) -> Place:
+def _lycee(g: Gazetteer, i: int) -> Place:
     row = g.lycees.iloc[i]
     return Place(
         kind="lycee",
-        label=f"{_french_title(row['nom'])} ({row['commune']})",
+        label=f"{french_title(row['nom'])} ({row['commune']})",
         code=row["uai"],
         near=(float(row["lon"]), float(row["lat"])),
         radius_km_hint=RADIUS_HINTS["lycee"],
@@ -151,7 +151,7 @@ def _ambiguous(text: str, what: str, places: list[Place], hint: str) -> PlaceErr
 
 
 def _coordinates(text: str) -> Place | None:
-    match = _COORDS_RE.match(text)
+    match = COORDS_RE.match(text)
     if not match or not all(re.search(r"[.,]\d", v) for v in match.groups()):
         return None
     a, b = (float(v.replace(",", ".")) for v in match.groups())
@@ -168,18 +168,18 @@ def _coordinates(text: str) -> Place | None:
     return Place("point", label, None, near=(a, b), radius_km_hint=RADIUS_HINTS["point"])
 
 
-def _codes(g: _Gazetteer, text: str) -> Place | None:
+def _codes(g: Gazetteer, text: str) -> Place | None:
     compact = re.sub(r"[\s.]", "", text).upper()
     words = norm(text).split()
-    if len(words) > 1 and words[0] in _DEP_WORDS and _DEP_RE.match(words[-1]):
+    if len(words) > 1 and words[0] in DEP_WORDS and DEP_RE.match(words[-1]):
         compact = words[-1]  # "département 37"
-    if _UAI_RE.match(compact):
+    if UAI_RE.match(compact):
         hits = g.lycees.index[g.lycees["uai"] == compact]
         if len(hits):
             return _lycee(g, int(hits[0]))
         msg = f"Aucun lycée de la région ne porte le code UAI {compact}."
         raise PlaceError(msg)
-    if _DEP_RE.match(compact):
+    if DEP_RE.match(compact):
         if compact in g.departements:
             return _departement(g, compact)
         msg = f"Département inconnu : {compact}."
@@ -191,7 +191,7 @@ def _codes(g: _Gazetteer, text: str) -> Place | None:
         if len(found) > 1:
             places = [_commune(g, c) for c in found["code_insee"]]
             raise _ambiguous(compact, "communes", places, "choisissez la commune")
-    if _INSEE_RE.match(compact):
+    if INSEE_RE.match(compact):
         if compact in g.communes.index:
             return _commune(g, compact)
         msg = f"Code postal ou code INSEE inconnu : {compact}."
@@ -201,18 +201,18 @@ def _codes(g: _Gazetteer, text: str) -> Place | None:
     return None
 
 
-def _named(g: _Gazetteer, text: str) -> Place | None:
-    words, postcode, departement = _split_hints(norm(text).split())
+def _named(g: Gazetteer, text: str) -> Place | None:
+    words, postcode, departement = split_hints(norm(text).split())
     name = " ".join(words)
     if not name:
         return None
-    dep_name = " ".join(w for w in words if w not in _DEP_WORDS) if words[0] in _DEP_WORDS else name
+    dep_name = " ".join(w for w in words if w not in DEP_WORDS) if words[0] in DEP_WORDS else name
     if dep_name in g.departement_names:
         return _departement(g, g.departement_names[dep_name])
     for code, epci_name in g.epcis.items():
         if norm(epci_name) == name:
             return _epci(g, code)
-    codes = _communes_named(g, name, postcode, departement)
+    codes = communes_named(g, name, postcode, departement)
     if len(codes) == 1:
         return _commune(g, codes[0])
     if len(codes) > 1:
@@ -220,18 +220,18 @@ def _named(g: _Gazetteer, text: str) -> Place | None:
         raise _ambiguous(text, "communes", [_commune(g, c) for c in codes], hint)
     if postcode:
         return _postcode_fuzzy(g, text, name, postcode)
-    significant = set(words) - _SMALL
-    if significant & _EPCI_MARKERS:
-        wanted = significant - _EPCI_GENERIC
+    significant = set(words) - SMALL_WORDS
+    if significant & EPCI_MARKERS:
+        wanted = significant - EPCI_GENERIC
         hits = [c for c, tokens in g.epci_tokens.items() if wanted and wanted <= tokens]
         if len(hits) == 1:
             return _epci(g, hits[0])
         if len(hits) > 1:
             raise _ambiguous(text, "EPCI", [_epci(g, c) for c in hits], "précisez le nom")
-    lycee_words = significant - _LYCEE_GENERIC
-    if significant & _LYCEE_MARKERS and lycee_words:
+    lycee_words = significant - LYCEE_GENERIC
+    if significant & LYCEE_MARKERS and lycee_words:
         return _lycee_named(g, text, lycee_words, fuzzy=True)
-    national = _communes_named(g, name, postcode, departement, national=True)
+    national = communes_named(g, name, postcode, departement, national=True)
     if len(national) == 1:
         return _commune(g, national[0])
     prefixed = sorted(
@@ -248,9 +248,9 @@ def _named(g: _Gazetteer, text: str) -> Place | None:
     return _lycee_named(g, text, lycee_words, fuzzy=False) if lycee_words else None
 
 
-def _lycee_named(g: _Gazetteer, text: str, words: set[str], *, fuzzy: bool) -> Place | None:
+def _lycee_named(g: Gazetteer, text: str, words: set[str], *, fuzzy: bool) -> Place | None:
     """A lycée by its name (``fuzzy``: typed after « lycée », so misspellings are tried too)."""
-    hits = _lycee_matches(g, words, exact_only=not fuzzy)
+    hits = lycee_matches(g, words, exact_only=not fuzzy)
     if len(hits) == 1:
         return _lycee(g, hits[0])
     if len(hits) > 1:
@@ -258,7 +258,7 @@ def _lycee_named(g: _Gazetteer, text: str, words: set[str], *, fuzzy: bool) -> P
     return _lycee_fuzzy(g, text, " ".join(sorted(words))) if fuzzy else None
 
 
-def _postcode_fuzzy(g: _Gazetteer, text: str, name: str, postcode: str) -> Place:
+def _postcode_fuzzy(g: Gazetteer, text: str, name: str, postcode: str) -> Place:
     found = geography.communes_for_postcode(postcode)
     choices = {c: norm(n) for c, n in zip(found["code_insee"], found["nom"], strict=True)}
     best = process.extractOne(name, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_SUGGEST)
@@ -271,7 +271,7 @@ def _postcode_fuzzy(g: _Gazetteer, text: str, name: str, postcode: str) -> Place
     raise PlaceError(msg)
 
 
-def _lycee_fuzzy(g: _Gazetteer, text: str, wanted: str) -> Place:
+def _lycee_fuzzy(g: Gazetteer, text: str, wanted: str) -> Place:
     choices = {i: " ".join(sorted(tokens)) for i, tokens in enumerate(g.lycee_tokens) if tokens}
     found = process.extract(wanted, choices, scorer=fuzz.token_sort_ratio, score_cutoff=FUZZY_SUGGEST, limit=5)
     if len(found) == 1 or (found and found[0][1] >= FUZZY_ACCEPT and found[0][1] - found[1][1] >= 5):
@@ -283,7 +283,7 @@ def _lycee_fuzzy(g: _Gazetteer, text: str, wanted: str) -> Place:
     raise PlaceError(msg, places)
 
 
-def _fuzzy(g: _Gazetteer, text: str) -> tuple[Place | None, list[Place]]:
+def _fuzzy(g: Gazetteer, text: str) -> tuple[Place | None, list[Place]]:
     """Best misspelt match (when clearly ahead) and suggestions."""
     name = norm(text)
     choices: dict[tuple[str, str], str] = {("departement", c): norm(n) for c, n in g.departements.items()}
@@ -326,9 +326,9 @@ def resolve_place(
     text = (text or "").strip()
     if not text:
         raise PlaceError(MSG_EMPTY)
-    g = _gazetteer(region or geography.region_code())
+    g = gazetteer(region or geography.region_code())
     place = _coordinates(text) or _codes(g, text)
-    if place is None and _ADDRESS_RE.match(text):
+    if place is None and ADDRESS_RE.match(text):
         return _address(text, online=online, geocoder=geocoder)
     place = place or _named(g, text)
     if place is not None:

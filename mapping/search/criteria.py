@@ -16,7 +16,7 @@ from mapping.reference.grid import project
 from mapping.search.text import tokenize
 
 SIAE_ALIAS = "siae"
-_TAXONOMY_ERRORS = {
+TAXONOMY_ERRORS = {
     "actor_kinds": "Type de structure inconnu",
     "purchase_families": "Famille d'achat inconnue",
     "waste_types": "Type de déchet inconnu",
@@ -24,15 +24,15 @@ _TAXONOMY_ERRORS = {
     "labels": "Label inconnu",
     "reserved_contracts": "Marché réservé inconnu",
 }
-_AREA_ERRORS = {
+AREA_ERRORS = {
     "departements": "Département inconnu",
     "epcis": "EPCI inconnu",
     "communes": "Commune inconnue (code INSEE)",
 }
-_AREA_COLUMNS = {"departements": "departement", "epcis": "epci", "communes": "code_insee"}
+AREA_COLUMNS = {"departements": "departement", "epcis": "epci", "communes": "code_insee"}
 
 
-def _as_values(value: object) -> list[str]:
+def as_values(value: object) -> list[str]:
     if value is None:
         return []
     if isinstance(value, (str, int)):
@@ -56,7 +56,7 @@ def _code_for_label(name: str, value: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def _taxonomy_codes(name: str, values: list[str]) -> list[str]:
+def taxonomy_codes(name: str, values: list[str]) -> list[str]:
     known = set(taxonomy.codes(name))
     out, unknown = [], []
     for value in values:
@@ -71,12 +71,12 @@ def _taxonomy_codes(name: str, values: list[str]) -> list[str]:
         else:
             unknown.append(value)
     if unknown:
-        msg = f"{_TAXONOMY_ERRORS[name]} : {', '.join(unknown)}"
+        msg = f"{TAXONOMY_ERRORS[name]} : {', '.join(unknown)}"
         raise ValueError(msg)
     return out
 
 
-def _area_codes(name: str, values: list[str], geography: object) -> list[str]:
+def area_codes(name: str, values: list[str], geography: object) -> list[str]:
     if name == "departements":
         values = [v.upper().zfill(2) if v.isdigit() else v.upper() for v in values]
         known = geography.departement_names()
@@ -87,7 +87,7 @@ def _area_codes(name: str, values: list[str], geography: object) -> list[str]:
         known = _commune_codes()
     unknown = [v for v in values if v not in known]
     if unknown:
-        msg = f"{_AREA_ERRORS[name]} : {', '.join(unknown)}"
+        msg = f"{AREA_ERRORS[name]} : {', '.join(unknown)}"
         raise ValueError(msg)
     return values
 
@@ -97,11 +97,11 @@ def _commune_codes() -> frozenset[str]:
     return frozenset(geography.communes()["code_insee"])
 
 
-def _registered_sources() -> set[str]:
+def registered_sources() -> set[str]:
     return set(connectors.REGISTRY)
 
 
-def _check_geometry(
+def check_geometry(
     near: tuple[float, float] | None, radius_km: float | None, limit: int | None
 ) -> tuple[float, float, float, float | None] | None:
     """Validate ``near``/``radius_km``/``limit``; return ``(x, y, scale, radius_m)`` or None."""

@@ -19,7 +19,7 @@ from mapping.reference import taxonomy
 from mapping.reference.arrow import contiguous
 
 
-def _csr(keys: np.ndarray, positions: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+def csr(keys: np.ndarray, positions: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     """Posting lists ``(indptr, rows)``: ``rows[indptr[k]:indptr[k+1]]``, sorted unique positions of key ``k``."""
     span = int(positions.max()) + 1 if len(positions) else 1
     combined = np.sort(keys.astype(np.int64) * span + positions)
@@ -30,7 +30,7 @@ def _csr(keys: np.ndarray, positions: np.ndarray, size: int) -> tuple[np.ndarray
 
 
 @dataclass
-class _Facet:
+class Facet:
     """One filterable attribute: per-row bit masks (list columns) or category codes, plus postings."""
 
     vocab: dict[str, int]
@@ -72,10 +72,10 @@ class _Facet:
         return np.isin(positions, hits)
 
 
-class _Wanted(NamedTuple):
+class Wanted(NamedTuple):
     """One criterion of a search: its facet, the wanted ids, and whether a row needs all of them."""
 
-    facet: _Facet
+    facet: Facet
     ids: list[int]
     all_of: bool = False
 
@@ -103,7 +103,7 @@ def _exploded(values: pd.Series, grid_pos: np.ndarray) -> tuple[np.ndarray, np.n
     return flat, where, np.repeat(np.asarray(grid_pos, dtype=np.int64), per_row)
 
 
-def _explode(values: pd.Series, grid_pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def explode(values: pd.Series, grid_pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Items of a list column and the grid position of their row (missing/empty cells give nothing)."""
     flat, where, rows = _exploded(values, grid_pos)
     items = flat[where]
@@ -111,23 +111,23 @@ def _explode(values: pd.Series, grid_pos: np.ndarray) -> tuple[np.ndarray, np.nd
     return items[keep], rows[keep]
 
 
-def _list_facet(values: pd.Series, vocab: list[str], grid_pos: np.ndarray) -> _Facet:
+def list_facet(values: pd.Series, vocab: list[str], grid_pos: np.ndarray) -> Facet:
     flat, where, rows = _exploded(values, grid_pos)
     ids = pd.Index(vocab).get_indexer(pd.Index(flat, dtype=object))[where]  # looked up once per distinct list
     keep = ids >= 0
-    return _bits_facet(*_csr(ids[keep], rows[keep], len(vocab)), vocab, len(grid_pos))
+    return _bits_facet(*csr(ids[keep], rows[keep], len(vocab)), vocab, len(grid_pos))
 
 
-def _bits_facet(indptr: np.ndarray, postings: np.ndarray, vocab: list[str], n: int) -> _Facet:
+def _bits_facet(indptr: np.ndarray, postings: np.ndarray, vocab: list[str], n: int) -> Facet:
     bits = None
     if len(vocab) <= 64:
         bits = np.zeros(n, dtype=np.uint64)
         for i in range(len(vocab)):
             bits[postings[indptr[i] : indptr[i + 1]]] |= np.uint64(1 << i)
-    return _Facet({v: i for i, v in enumerate(vocab)}, indptr, postings, bits=bits)
+    return Facet({v: i for i, v in enumerate(vocab)}, indptr, postings, bits=bits)
 
 
-def _contracts_facet(kinds: _Facet, n: int) -> _Facet:
+def contracts_facet(kinds: Facet, n: int) -> Facet:
     """Reserved-contract articles of each row, derived from its actor kinds (bit operations only)."""
     vocab = taxonomy.codes("reserved_contracts")
     keys, rows = [], []
@@ -136,10 +136,10 @@ def _contracts_facet(kinds: _Facet, n: int) -> _Facet:
         hits = kinds.rows(ids) if ids else np.empty(0, np.int32)
         keys.append(np.full(len(hits), j))
         rows.append(hits.astype(np.int64))
-    return _bits_facet(*_csr(np.concatenate(keys), np.concatenate(rows), len(vocab)), vocab, n)
+    return _bits_facet(*csr(np.concatenate(keys), np.concatenate(rows), len(vocab)), vocab, n)
 
 
-def _arrow_strings(values: pd.Series) -> pa.Array:
+def arrow_strings(values: pd.Series) -> pa.Array:
     """A string column as one contiguous pyarrow array (no copy when it is pyarrow-backed already)."""
     data = contiguous(values.array)
     if data is None or not (pa.types.is_string(data.type) or pa.types.is_large_string(data.type)):
@@ -148,18 +148,18 @@ def _arrow_strings(values: pd.Series) -> pa.Array:
     return data
 
 
-def _factorize(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+def factorize(values: pd.Series) -> tuple[np.ndarray, list[str]]:
     """``pd.factorize`` for string columns at pyarrow speed: codes (-1 when missing), uniques in order of
     appearance."""
-    encoded = _arrow_strings(values).dictionary_encode()
+    encoded = arrow_strings(values).dictionary_encode()
     codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
     return codes, encoded.dictionary.to_pylist()
 
 
-def _category_facet(values: pd.Series, grid_pos: np.ndarray) -> _Facet:
-    codes, uniques = _factorize(values)
+def category_facet(values: pd.Series, grid_pos: np.ndarray) -> Facet:
+    codes, uniques = factorize(values)
     shifted = np.zeros(len(grid_pos), dtype=np.int32)
     shifted[grid_pos] = codes + 1
     present = codes >= 0
-    indptr, postings = _csr(codes[present], grid_pos[present], len(uniques))
-    return _Facet({str(v): i for i, v in enumerate(uniques)}, indptr, postings, codes=shifted)
+    indptr, postings = csr(codes[present], grid_pos[present], len(uniques))
+    return Facet({str(v): i for i, v in enumerate(uniques)}, indptr, postings, codes=shifted)

@@ -41,24 +41,24 @@ from mapping.reference import geography, taxonomy
 from mapping.reference.arrow import single_chunks
 from mapping.reference.grid import CELL_M, grid_cells, lon_lat, project
 from mapping.search.criteria import (
-    _AREA_COLUMNS,
-    _AREA_ERRORS,
-    _TAXONOMY_ERRORS,
+    AREA_COLUMNS,
+    AREA_ERRORS,
     SIAE_ALIAS,
-    _area_codes,
-    _as_values,
-    _check_geometry,
-    _registered_sources,
-    _taxonomy_codes,
+    TAXONOMY_ERRORS,
+    area_codes,
+    as_values,
+    check_geometry,
+    registered_sources,
+    taxonomy_codes,
 )
 from mapping.search.facets import (
-    _category_facet,
-    _contracts_facet,
-    _explode,
-    _Facet,
-    _factorize,
-    _list_facet,
-    _Wanted,
+    Facet,
+    Wanted,
+    category_facet,
+    contracts_facet,
+    explode,
+    factorize,
+    list_facet,
 )
 from mapping.search.text import (
     DESCRIPTION_WEIGHT,
@@ -67,7 +67,7 @@ from mapping.search.text import (
     STOPWORDS,
     TYPO1,
     TYPO2,
-    _TextIndex,
+    TextIndex,
     normalize_text,
     tokenize,
 )
@@ -118,15 +118,15 @@ class SupplierIndex:
         located = np.isfinite(x) & np.isfinite(y)
         self._max_scale = float(np.nanmax(scale)) if located.any() else 1.0
 
-        self._facets: dict[str, _Facet] = {}
+        self._facets: dict[str, Facet] = {}
         for column in taxonomy.TAXONOMIES:
-            self._facets[column] = _list_facet(gdf[column], taxonomy.codes(column), grid_pos)
-        sources = set(_explode(gdf["sources"], grid_pos)[0]) | _registered_sources()
-        self._facets["sources"] = _list_facet(gdf["sources"], sorted(map(str, sources)), grid_pos)
-        self._facets["reserved_contracts"] = _contracts_facet(self._facets["actor_kinds"], n)
-        for criterion, column in _AREA_COLUMNS.items():
-            self._facets[criterion] = _category_facet(gdf[column], grid_pos)
-        self._text = _TextIndex.build(gdf, grid_pos)
+            self._facets[column] = list_facet(gdf[column], taxonomy.codes(column), grid_pos)
+        sources = set(explode(gdf["sources"], grid_pos)[0]) | registered_sources()
+        self._facets["sources"] = list_facet(gdf["sources"], sorted(map(str, sources)), grid_pos)
+        self._facets["reserved_contracts"] = contracts_facet(self._facets["actor_kinds"], n)
+        for criterion, column in AREA_COLUMNS.items():
+            self._facets[criterion] = category_facet(gdf[column], grid_pos)
+        self._text = TextIndex.build(gdf, grid_pos)
         self._name_rank = _name_ranks(gdf["name"])[self._perm]
         self.build_seconds = time.perf_counter() - start
         logger.info("search index: %d actors in %.2f s", n, self.build_seconds)
@@ -136,20 +136,20 @@ class SupplierIndex:
 
     # ------------------------------------------------------------------ criteria
 
-    def _wanted(self, criteria: dict[str, object], all_of: frozenset[str] = frozenset()) -> list[_Wanted]:
+    def _wanted(self, criteria: dict[str, object], all_of: frozenset[str] = frozenset()) -> list[Wanted]:
         """Validate every criterion; return what to match (an empty id list matches nothing).
 
         Criteria named in ``all_of`` need every value on a row, the others any of them.
         """
         out = []
         for name, value in criteria.items():
-            values = _as_values(value)
+            values = as_values(value)
             if not values:
                 continue
-            if name in _TAXONOMY_ERRORS:
-                values = _taxonomy_codes(name, values)
-            elif name in _AREA_ERRORS:
-                values = _area_codes(name, values, geography)
+            if name in TAXONOMY_ERRORS:
+                values = taxonomy_codes(name, values)
+            elif name in AREA_ERRORS:
+                values = area_codes(name, values, geography)
             else:  # sources
                 unknown = [v for v in values if v not in self._facets["sources"].vocab]
                 if unknown:
@@ -160,7 +160,7 @@ class SupplierIndex:
             every = name in all_of and len(set(values)) > 1
             if every and len(ids) < len(set(values)):  # a value nobody has: no row has them all
                 ids = []
-            out.append(_Wanted(facet, ids, every))
+            out.append(Wanted(facet, ids, every))
         return out
 
     def search(
@@ -236,7 +236,7 @@ class SupplierIndex:
             },
             all_of=frozenset({"labels"} if labels_all else ()),
         )
-        query = _check_geometry(near, radius_km, limit)
+        query = check_geometry(near, radius_km, limit)
         score, cover = self._text_scores(text)
         positions, distances = self._select(wanted, cover, query)
         if cover is not None and len(positions):
@@ -271,7 +271,7 @@ class SupplierIndex:
         return score, cover
 
     def _select(
-        self, wanted: list[_Wanted], cover: np.ndarray | None, query: tuple | None
+        self, wanted: list[Wanted], cover: np.ndarray | None, query: tuple | None
     ) -> tuple[np.ndarray, np.ndarray | None]:
         """Grid positions passing every filter (and the radius), with distances in metres when ``near``."""
         if any(not w.ids for w in wanted):
@@ -351,7 +351,7 @@ def _ordered(keys: np.ndarray, rows: np.ndarray, limit: int | None) -> np.ndarra
 
 def _name_ranks(names: pd.Series) -> np.ndarray:
     """Rank of each row's name in accent- and case-insensitive order (equal keys share a rank; missing last)."""
-    codes, uniques = _factorize(names)
+    codes, uniques = factorize(names)
     if not uniques:
         return np.zeros(len(names), dtype=np.int64)
     keys = normalize_text("\x1f".join(u.replace("\x1f", " ") for u in uniques)).split("\x1f")

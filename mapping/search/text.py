@@ -17,7 +17,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from mapping.reference.text import strip_accents
-from mapping.search.facets import _arrow_strings, _csr, _factorize
+from mapping.search.facets import arrow_strings, csr, factorize
 
 #: Quality of a query-token match: exact, prefix, one typo, two typos; description hits count less.
 EXACT, PREFIX, TYPO1, TYPO2 = 1.0, 0.8, 0.7, 0.6
@@ -46,7 +46,7 @@ def tokenize(text: object) -> list[str]:
 
 
 @dataclass
-class _TextIndex:
+class TextIndex:
     """Name and description postings over one sorted vocabulary, and sorted SIRET/SIREN keys."""
 
     vocab: np.ndarray  # sorted unique tokens (object)
@@ -55,10 +55,10 @@ class _TextIndex:
     ids: tuple[tuple[np.ndarray, np.ndarray], ...]  # (sorted identifiers, positions)
 
     @classmethod
-    def build(cls, gdf: pd.DataFrame, grid_pos: np.ndarray) -> _TextIndex:
+    def build(cls, gdf: pd.DataFrame, grid_pos: np.ndarray) -> TextIndex:
         per_field, words = [], []
         for column in ("name", "description"):
-            codes, uniques = _factorize(gdf[column])
+            codes, uniques = factorize(gdf[column])
             joined = normalize_text("\x1f".join(u.replace("\x1f", " ") for u in uniques))
             flat = np.array([*_DOC_WORD_RE.findall(joined), "\x1f"], dtype=object)
             sep = flat == "\x1f"
@@ -74,7 +74,7 @@ class _TextIndex:
             fields.append((*_expand_docs(codes, doc, tokens, grid_pos, len(vocab)), weight))
         ids = []
         for column in ("siret", "siren"):
-            values = pc.fill_null(_arrow_strings(gdf[column]), "")
+            values = pc.fill_null(arrow_strings(gdf[column]), "")
             order = pc.array_sort_indices(values).to_numpy()  # stable, as fast as pyarrow sorts
             ids.append((values.take(order).to_numpy(zero_copy_only=False), grid_pos[order]))
         vocab = np.asarray(vocab, dtype=object)
@@ -123,4 +123,4 @@ def _expand_docs(
     count = per_doc[doc]
     offsets = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
     rows = rows_by_doc[np.repeat(doc_start[doc], count) + offsets]
-    return _csr(np.repeat(tokens, count), rows, size)
+    return csr(np.repeat(tokens, count), rows, size)

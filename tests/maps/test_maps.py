@@ -30,7 +30,7 @@ def cluster_data(page: str) -> list[list]:
 
 
 def map_points(page: str) -> list[dict]:
-    """The actors of a rendered map, decoded from the compact rows and their tables (``maps._rows``)."""
+    """The actors of a rendered map, decoded from the compact rows and their tables (``maps.marker_rows``)."""
     tables = json.loads(re.search(r"var T = (\{.*?\}), COLORS = ", page).group(1))
 
     def names(combos: str, labels: str, i: int) -> list[str]:
