@@ -64,6 +64,7 @@ def build_map(
     asset_base: str = "/app/static/vendor",
     outlines: bool = True,
     max_points: int | None = None,
+    card_link: str | None = None,
 ) -> folium.Map:
     """Build the folium map of ``gdf``'s actors.
 
@@ -84,6 +85,10 @@ def build_map(
         Draw the région's département outlines.
     max_points : int, optional
         Show at most this many actors (the first rows: sort ``gdf`` beforehand).
+
+    card_link : str, optional
+        URL prefix of a supplier card (``"/search?lieu=Tours&fournisseur="``): each popup then links to
+        ``card_link + uid`` (new tab: Streamlit's component frame may not navigate the page).
 
     Returns
     -------
@@ -134,12 +139,13 @@ def build_map(
     fit.options["animate"] = False
     fit.add_to(m)
     if len(gdf):
-        rows, tables, present = marker_rows(gdf)
+        rows, tables, present = marker_rows(gdf, with_uid=card_link is not None)
         labels = {k: escape_text(v) for k, v in texts.POPUP_LABELS.items()}
         callback = POPUP_CALLBACK % {
             "tables": script_json(tables),
             "colors": json.dumps(GROUP_COLORS),
             "labels": script_json(labels),
+            "card": script_json(escape_text(card_link) if card_link else ""),
         }
         cluster = ActorCluster(
             rows,

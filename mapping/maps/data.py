@@ -181,11 +181,12 @@ def _websites(values: pd.Series, domains: dict[str, int]) -> list[int | str]:
     return out
 
 
-def marker_rows(gdf: gpd.GeoDataFrame) -> tuple[list[list], dict[str, object], list[int]]:
+def marker_rows(gdf: gpd.GeoDataFrame, *, with_uid: bool = False) -> tuple[list[list], dict[str, object], list[int]]:
     """The marker rows (one short list per actor), the tables they refer to, and the colour groups used.
 
     A row is ``[y, x, kinds, name, address, place, phone, email, domain, website, families, wastes,
-    sources]`` (plus ``distance`` in tenths of a km when ``gdf`` has ``distance_km``): coordinates in
+    sources]`` (plus ``distance`` in tenths of a km when ``gdf`` has ``distance_km``, then the escaped ``uid``
+    last when ``with_uid``): coordinates in
     1e-5 degrees (≈1 m) from the tables' origin ``y0``/``x0``, code lists and repeated strings as indices
     into the tables (postcode + city in ``P``, e-mail and web domains in ``D``). Every string is escaped.
     """
@@ -219,6 +220,8 @@ def marker_rows(gdf: gpd.GeoDataFrame) -> tuple[list[list], dict[str, object], l
     if "distance_km" in gdf.columns:
         tenths = (gdf["distance_km"].astype("float64") * 10).round()
         columns.append([None if pd.isna(d) else int(d) for d in tenths])
+    if with_uid:
+        columns.append(escape_series(gdf["uid"]).tolist())
     rows = [list(row) for row in zip(*columns, strict=True)]
     groups = _group_of_kind()
     kind_codes = list(kinds.index)  # tuples of codes, in combo order
@@ -242,7 +245,7 @@ def marker_rows(gdf: gpd.GeoDataFrame) -> tuple[list[list], dict[str, object], l
 
 
 POPUP_CALLBACK = r"""(function () {
-    var T = %(tables)s, COLORS = %(colors)s, LBL = %(labels)s;
+    var T = %(tables)s, COLORS = %(colors)s, LBL = %(labels)s, CARD = %(card)s;
     function names(combo, table) { return combo.map(function (i) { return table[i]; }).join(", "); }
     function line(label, value) {
         return value ? "<div><b>" + label + " :</b> " + value + "</div>" : "";
@@ -270,7 +273,12 @@ POPUP_CALLBACK = r"""(function () {
         if (r[13] !== undefined && r[13] !== null) {
             h += line(LBL.distance, (r[13] / 10).toFixed(1).replace(".", ",") + " km");
         }
-        return h + line(LBL.sources, names(T.S[r[12]], T.s)) + "</div>";
+        h += line(LBL.sources, names(T.S[r[12]], T.s));
+        if (CARD) {  // the uid is the row's last item; CARD and uid were escaped in Python
+            h += "<div><a href='" + CARD + encodeURIComponent(r[r.length - 1]) + "' target='_blank' rel='noopener'>";
+            h += LBL.card + "</a></div>";
+        }
+        return h + "</div>";
     }
     // One class per colour: a marker is created with no options of its own (fast for 20,000 rows).
     var DOTS = COLORS.map(function (color) {

@@ -11,6 +11,7 @@ POPUP_LABELS = {
     "sources": "Sources",
     "distance": "Distance",
     "website": "Site web",
+    "card": "Fiche fournisseur",
 }
 
 #: Legend label and colour of each ``group`` of ``actor_kinds`` (taxonomy), in priority order: an actor

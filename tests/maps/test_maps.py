@@ -54,7 +54,8 @@ def map_points(page: str) -> list[dict]:
                 "families": names("F", "f", r[10]),
                 "wastes": names("W", "w", r[11]),
                 "sources": names("S", "s", r[12]),
-                "distance_km": r[13] / 10 if len(r) > 13 and r[13] is not None else None,
+                "distance_km": r[13] / 10 if len(r) > 13 and isinstance(r[13], int) else None,
+                "uid": r[-1] if isinstance(r[-1], str) and len(r) > 13 else None,
             }
         )
     return points
@@ -239,3 +240,13 @@ def test_french_counts():
     assert texts.actors_count(1) == "1 acteur"
     assert texts.actors_count(12345) == "12\u202f345 acteurs"
     assert texts.format_km(3.456) == "3,5 km"
+
+
+def test_card_link_puts_the_uid_last_in_each_row_and_a_link_in_the_popup(actors):
+    page = render(build_map(actors, tiles=None, card_link="/search?lieu=Tours&fournisseur="))
+    assert "CARD = \"/search?lieu=Tours&amp;fournisseur=\"" in page
+    assert "Fiche fournisseur" in page
+    points = map_points(page)
+    assert [p["uid"] for p in points] == actors["uid"].tolist()
+    without = render(build_map(actors, tiles=None))
+    assert "CARD = \"\"" in without and len(without) < len(page)
