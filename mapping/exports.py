@@ -28,6 +28,8 @@ from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 
 from mapping.build.records import source_title
@@ -151,13 +153,18 @@ def _text(values: pd.Series) -> pd.Series:
 def _joined(values: pd.Series, render: Callable[[list], Iterable[str]]) -> pd.Series:
     """One text cell per list cell, ``render`` applied once per distinct list (tables share them)."""
     cache: dict[tuple, str | None] = {}
+    by_object: dict[int, str | None] = {}  # equal lists of a read table are one object: skip the tuple
+    cells = values.tolist()
     out = []
-    for cell in values.tolist():
-        key = tuple(str(v) for v in as_list(cell))
-        text = cache.get(key, False)
+    for cell in cells:
+        text = by_object.get(id(cell), False)
         if text is False:
-            labels = [t for t in render(list(key)) if t]
-            text = cache[key] = LIST_SEPARATOR.join(labels) if labels else None
+            key = tuple(str(v) for v in as_list(cell))
+            text = cache.get(key, False)
+            if text is False:
+                labels = [t for t in render(list(key)) if t]
+                text = cache[key] = LIST_SEPARATOR.join(labels) if labels else None
+            by_object[id(cell)] = text
         out.append(text)
     return pd.Series(out, index=values.index, dtype=object)
 
@@ -288,25 +295,29 @@ def to_xlsx(actors: pd.DataFrame, *, base_url: str = DEFAULT_BASE_URL) -> bytes:
     return _with_rows(skeleton.getvalue(), rows, letters)
 
 
-_XML_ILLEGAL_RE = r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
+_XML_ILLEGAL_RE = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]"  # RE2 syntax (pyarrow)
 _SHEET_XML = "xl/worksheets/sheet1.xml"
 _XLSX_CHUNK = 20_000
 
 
 def _xml_text(values: pd.Series) -> list[str | None]:
-    """Escaped ``<is>`` content of each text cell (None for an empty cell)."""
+    """Escaped ``<is>`` content of each text cell (None for an empty cell), with pyarrow compute."""
     text = values.astype(object)
     present = text.notna().to_numpy()
     if not present.any():
         return [None] * len(text)
-    s = text[present].astype(str)
-    s = s.str.replace(_XML_ILLEGAL_RE, "", regex=True)
-    s = s.str.replace("&", "&amp;", regex=False).str.replace("<", "&lt;", regex=False)
-    s = s.str.replace(">", "&gt;", regex=False).str.replace("\r", "&#13;", regex=False)
-    spaced = s.str.contains(r"^\s|\s$", regex=True).to_numpy(dtype=bool)
-    cells = np.where(spaced, '<is><t xml:space="preserve">' + s + "</t></is>", "<is><t>" + s + "</t></is>")
+    arr = pa.array([str(v) for v in text[present].tolist()], type=pa.string())
+    arr = pc.replace_substring_regex(arr, _XML_ILLEGAL_RE, "")
+    for raw, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;")):
+        arr = pc.replace_substring(arr, raw, entity)
+    spaced = pc.match_substring_regex(arr, r"^\s|\s$").to_numpy(zero_copy_only=False)
+    arr = pc.if_else(
+        pa.array(spaced),
+        pc.binary_join_element_wise('<is><t xml:space="preserve">', arr, "</t></is>", ""),
+        pc.binary_join_element_wise("<is><t>", arr, "</t></is>", ""),
+    )
     out = np.full(len(text), None, dtype=object)
-    out[present] = cells
+    out[present] = arr.to_numpy(zero_copy_only=False)
     return out.tolist()
 
 
@@ -335,16 +346,17 @@ def _xml_rows(rows: pd.DataFrame, letters: list[str], first: int) -> str:
 def _with_rows(skeleton: bytes, rows: pd.DataFrame, letters: list[str]) -> bytes:
     """The workbook ``skeleton`` (header row only) with ``rows`` appended to its sheet."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(skeleton)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(skeleton)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst,
+    ):
         for item in src.infolist():
             data = src.read(item.filename)
             if item.filename != _SHEET_XML or not len(rows):
                 dst.writestr(item, data)
                 continue
             head, tail = data.decode("utf-8").split("</sheetData>", 1)
-            info = zipfile.ZipInfo(item.filename, date_time=item.date_time)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            with dst.open(info, "w") as sheet:
+            with dst.open(item.filename, "w") as sheet:  # deflate level 1: ~2x faster, ~30 % larger
                 sheet.write(head.encode("utf-8"))
                 for start in range(0, len(rows), _XLSX_CHUNK):
                     chunk = rows.iloc[start : start + _XLSX_CHUNK]
