@@ -4,7 +4,8 @@
 under ``data/snapshots/<source>/``, normalises it to records, records are located (BAN geocoder with
 ``geocode="online"``, else the commune point when a source has no coordinates), kept when inside the
 region, deduplicated (:func:`mapping.dedup.deduplicate`), validated against the canonical schema and
-written to ``data/build/suppliers.parquet`` (GeoParquet).
+written to ``data/build/suppliers.parquet`` (GeoParquet), with the merged source records beside it
+(``data/build/records.parquet``, :mod:`mapping.build.records`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import pandas as pd
 
 import connectors
 from connectors.base import read_snapshot
+from mapping.build import records as source_records
 from mapping.build import table
 from mapping.build.geocoding import geocode_records
 from mapping.build.locate import in_region
@@ -154,6 +156,10 @@ def build(
     actors = build_table(records, region=region, report=report, geocode=geocode)
     written = time.perf_counter()
     report.output = table.write_suppliers(actors, output)
+    # the records each actor was merged from, for the supplier card (data/build/records.parquet)
+    source_records.write_source_records(
+        source_records.records_table(records, actors), source_records.records_path(report.output)
+    )
     report.timings["write"] = time.perf_counter() - written
     report.seconds = time.perf_counter() - start
     return report
