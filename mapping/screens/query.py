@@ -243,11 +243,22 @@ def _contact(phone: object, email: object, website: object) -> str:
     return " · ".join(v.strip() for v in (phone, email, website) if isinstance(v, str) and v.strip())
 
 
-def result_table(found: pd.DataFrame) -> pd.DataFrame:
-    """The table under the map: Nom, Distance (km) (when known), Types, Familles / Déchets, Produits /
-    Labels, Commune, Contact — French headers, rows in the order of ``found``."""
+def source_titles(values: object) -> str:
+    """« CRESS Centre-Val de Loire, CartEco » from a list of source names."""
+    return ", ".join(getattr(connectors.REGISTRY.get(n), "TITLE", n) for n in as_list(values))
+
+
+def card_links(found: pd.DataFrame, card_link: str | None) -> list[str | None]:
+    """``card_link + uid`` per row (None when no link prefix is given)."""
+    return [f"{card_link}{uid}" if card_link else None for uid in found["uid"]]
+
+
+def result_table(found: pd.DataFrame, *, card_link: str | None = None) -> pd.DataFrame:
+    """The table under the map: Nom, Distance (km) (when known), SIRET, Types, Familles / Déchets, Produits /
+    Labels, Commune, Contact, Sources, Fiche (link) — French headers, rows in the order of ``found``."""
     columns = {
         "name": found["name"].to_numpy(),
+        "siret": found["siret"].to_numpy(),
         "kinds": [", ".join(_labels("actor_kinds", v)) for v in found["actor_kinds"]],
         "offer": [
             ", ".join(_labels("purchase_families", f) + _labels("waste_types", w))
@@ -259,6 +270,8 @@ def result_table(found: pd.DataFrame) -> pd.DataFrame:
         ],
         "city": found["city"].to_numpy(),
         "contact": [_contact(*values) for values in zip(found["phone"], found["email"], found["website"], strict=True)],
+        "sources": [source_titles(v) for v in found["sources"]],
+        "card": card_links(found, card_link),
     }
     if "distance_km" in found.columns:
         columns = {"name": columns.pop("name"), "distance_km": found["distance_km"].round(1).to_numpy(), **columns}

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+import connectors
 from mapping.reference import geography, taxonomy
 from mapping.reference.schema import LIST_COLUMNS, as_list
 from mapping.screens import texts
@@ -79,8 +80,9 @@ def count_by(gdf: pd.DataFrame, column: str) -> pd.Series:
     return counts.sort_values(ascending=False, kind="stable")
 
 
-def actor_table(gdf: pd.DataFrame) -> pd.DataFrame:
-    """The compact table shown under the map: name, kinds (French labels), commune, département.
+def actor_table(gdf: pd.DataFrame, *, card_link: str | None = None) -> pd.DataFrame:
+    """The compact table shown under the map: name, SIRET, kinds (French labels), commune, département,
+    sources and the link to the card (``card_link + uid``, None without a prefix).
 
     Column headers are French (:data:`mapping.screens.texts.TABLE_COLUMNS`); the row order is kept.
     """
@@ -92,9 +94,14 @@ def actor_table(gdf: pd.DataFrame) -> pd.DataFrame:
     table = pd.DataFrame(
         {
             "name": gdf["name"].to_numpy(),
+            "siret": gdf["siret"].to_numpy(),
             "kinds": [", ".join(kinds("actor_kinds", as_list(v))) for v in gdf["actor_kinds"]],
             "city": gdf["city"].to_numpy(),
             "departement": departement.to_numpy(),
+            "sources": [
+                ", ".join(getattr(connectors.REGISTRY.get(n), "TITLE", n) for n in as_list(v)) for v in gdf["sources"]
+            ],
+            "card": [f"{card_link}{uid}" if card_link else None for uid in gdf["uid"]],
         }
     )
     return table.rename(columns=texts.TABLE_COLUMNS)

@@ -28,9 +28,12 @@ MAP_CAPPED = "La carte montre les {shown} premiers acteurs sur {total} ; le tabl
 TABLE_HEADER = "Liste des acteurs"
 TABLE_COLUMNS = {
     "name": "Nom",
+    "siret": "SIRET",
     "kinds": "Types",
     "city": "Commune",
     "departement": "Département",
+    "sources": "Sources",
+    "card": "Fiche",
 }
 
 # --- Search page ---------------------------------------------------------------------------------
@@ -74,11 +77,14 @@ SEARCH_TABLE_HEADER = "Fournisseurs trouvés"
 SEARCH_TABLE_COLUMNS = {
     "name": "Nom",
     "distance_km": "Distance (km)",
+    "siret": "SIRET",
     "kinds": "Types",
     "offer": "Familles / Déchets",
     "food": "Produits / Labels",
     "city": "Commune",
     "contact": "Contact",
+    "sources": "Sources",
+    "card": "Fiche",
 }
 SEARCH_NO_RESULT = "Aucun fournisseur ne correspond à ces critères {where}."
 SEARCH_HINT_RADIUS = "Élargissez le rayon de recherche ou retirez un critère."
@@ -97,6 +103,18 @@ LINK_BAD_RADIUS = "Rayon ignoré : « {value} » n'est pas un nombre de kilomèt
 LINK_TOO_LONG = "Texte de « {name} » tronqué à {limit} caractères."
 LINK_COPY_LABEL = "Copier le lien de cette recherche"
 LINK_COPY_HELP = "Ce lien rouvre la même recherche (lieu, rayon, texte et critères) dans un autre navigateur."
+
+# --- Results: card and exports ----------------------------------------------------------------------
+CARD_CLOSE = "Fermer la fiche"
+CARD_UNKNOWN = "Le fournisseur demandé (« {uid} ») n'est pas dans les données : le lien est ancien ou erroné."
+CARD_OPEN_HELP = "Cliquez sur une ligne du tableau pour ouvrir la fiche du fournisseur."
+TABLE_CARD_LINK = "Ouvrir la fiche"
+EXPORT_HEADER = "Exporter la liste"
+EXPORT_PREPARE = "Préparer l'export des {count} (CSV, Excel, GeoJSON)"
+EXPORT_CSV = "CSV pour Excel"
+EXPORT_XLSX = "Classeur Excel (XLSX)"
+EXPORT_GEOJSON = "GeoJSON (carte)"
+EXPORT_HELP = "Toute la liste (pas seulement les lignes affichées), une ligne par fournisseur."
 
 # --- Data status -----------------------------------------------------------------------------------
 DEMO_NOTICE = (

@@ -128,6 +128,7 @@ class SupplierIndex:
             self._facets[criterion] = category_facet(gdf[column], grid_pos)
         self._text = TextIndex.build(gdf, grid_pos)
         self._name_rank = _name_ranks(gdf["name"])[self._perm]
+        self._uids: pd.Index | None = None
         self.build_seconds = time.perf_counter() - start
         logger.info("search index: %d actors in %.2f s", n, self.build_seconds)
 
@@ -162,6 +163,14 @@ class SupplierIndex:
                 ids = []
             out.append(Wanted(facet, ids, every))
         return out
+
+    def by_uid(self, uids: Iterable[str] | str) -> gpd.GeoDataFrame:
+        """The actors with these ``uid`` values, in the order asked (unknown ones left out)."""
+        wanted = [uids] if isinstance(uids, str) else list(uids)
+        if self._uids is None:
+            self._uids = pd.Index(self._table["uid"].astype(str))
+        positions = self._uids.get_indexer(wanted)
+        return self._table.take(positions[positions >= 0])
 
     def search(
         self,

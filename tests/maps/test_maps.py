@@ -230,7 +230,7 @@ def test_count_by(actors):
 
 def test_actor_table(actors):
     table = tables.actor_table(actors)
-    assert list(table.columns) == ["Nom", "Types", "Commune", "Département"]
+    assert list(table.columns) == ["Nom", "SIRET", "Types", "Commune", "Département", "Sources", "Fiche"]
     assert table.iloc[0]["Types"] == "Atelier et chantier d'insertion (ACI)"
     assert table.iloc[0]["Département"] == "Loiret (45)"
 
@@ -244,9 +244,9 @@ def test_french_counts():
 
 def test_card_link_puts_the_uid_last_in_each_row_and_a_link_in_the_popup(actors):
     page = render(build_map(actors, tiles=None, card_link="/search?lieu=Tours&fournisseur="))
-    assert "CARD = \"/search?lieu=Tours&amp;fournisseur=\"" in page
+    assert 'CARD = "/search?lieu=Tours&amp;fournisseur="' in page
     assert "Fiche fournisseur" in page
     points = map_points(page)
     assert [p["uid"] for p in points] == actors["uid"].tolist()
     without = render(build_map(actors, tiles=None))
-    assert "CARD = \"\"" in without and len(without) < len(page)
+    assert 'CARD = ""' in without and len(without) < len(page)

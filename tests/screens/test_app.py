@@ -75,7 +75,7 @@ def test_page_renders_count_notice_map_and_table(app):
     points = json.loads(re.search(r"var data = (\[.*?\]);\n", args["script"], re.DOTALL).group(1))
     assert len(points) == 40
     table = at.dataframe[0].value
-    assert list(table.columns) == ["Nom", "Types", "Commune", "Département"] and len(table) == 40
+    assert list(table.columns)[:5] == ["Nom", "SIRET", "Types", "Commune", "Département"] and len(table) == 40
     captions = [c.value for c in at.caption]
     assert any("CartEco – ESS France, ADEME" in c and "ODbL 1.0" in c for c in captions)
 

@@ -82,7 +82,7 @@ def test_page_renders_whole_region_without_place(page):
     assert "L.circle(" not in args["script"]
     assert len(map_rows(args)) == 40
     table = page.dataframe[0].value
-    assert list(table.columns) == ["Nom", "Types", "Familles / Déchets", "Produits / Labels", "Commune", "Contact"]
+    assert list(table.columns)[:7] == ["Nom", "SIRET", "Types", "Familles / Déchets", "Produits / Labels", "Commune", "Contact"]
 
 
 def test_place_and_family_give_count_circle_and_sorted_table(page):
@@ -100,7 +100,7 @@ def test_place_and_family_give_count_circle_and_sorted_table(page):
     points = map_points(args["script"])
     assert len(points) == n and all(p["distance_km"] is not None and p["distance_km"] <= 20 for p in points)
     table = at.dataframe[0].value
-    assert list(table.columns)[:3] == ["Nom", "Distance (km)", "Types"]
+    assert list(table.columns)[:4] == ["Nom", "Distance (km)", "SIRET", "Types"]
     assert table["Distance (km)"].is_monotonic_increasing and len(table) == n
     assert all("Espaces verts" in offer for offer in table["Familles / Déchets"])
     at.slider(key="rayon").set_value(100).run()

@@ -377,3 +377,11 @@ def test_near_without_radius_sorts_everything_and_limit_applies_after_sorting(ra
     within = index.search(near=q, radius_km=30, limit=10, purchase_families="dechets")
     full = index.search(near=q, radius_km=30, purchase_families="dechets")
     assert list(within.index) == list(full.index[:10])
+
+
+def test_by_uid_returns_the_asked_actors_in_order(index, table):
+    uids = table["uid"].tolist()
+    found = index.by_uid([uids[3], "inconnu", uids[0]])
+    assert found["uid"].tolist() == [uids[3], uids[0]]
+    assert index.by_uid(uids[1])["uid"].tolist() == [uids[1]]
+    assert index.by_uid([]).empty
