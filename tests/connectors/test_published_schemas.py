@@ -1,0 +1,62 @@
+"""Demo snapshots against the schemas the services publish (unknown keys refused, null tolerated).
+
+The demo world must answer exactly as the live services do, or the offline product hides the
+bugs of the live one. Schemas and their provenance: ``tests/fixtures/real/README.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from connectors.base import SNAPSHOTS_ROOT
+from tests.connectors.published_schema import errors, openapi_validator
+
+REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real"
+OPENAPI = "recherche-entreprises_open-api.yml"
+#: Keys the live API sends that its published OpenAPI does not list yet (seen in the recorded answers).
+UNPUBLISHED_KEYS = frozenset({"admin", "immatriculation", "slug", "a_aide_ademe", "a_aide_minimis"})
+_EXTRA_RE = re.compile(r"Additional properties are not allowed \((?P<keys>.*) (?:was|were) unexpected\)")
+
+
+def _pages(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*/page-*.json")) or sorted(folder.glob("*.page.json"))
+
+
+def test_every_demo_recherche_entreprises_page_follows_the_openapi() -> None:
+    validator = openapi_validator(OPENAPI, "payload")
+    pages = _pages(SNAPSHOTS_ROOT / "recherche_entreprises")
+    assert len(pages) > 100
+    failures = []
+    for page in pages:
+        failures += [f"{page.parent.name}/{page.name} {e}" for e in errors(validator, json.loads(page.read_bytes()))]
+    assert failures == [], f"{len(failures)} écarts au schéma, dont : {failures[:5]}"
+
+
+def test_the_strict_schema_refuses_what_the_real_api_never_sends() -> None:
+    """The validator is not lenient: the keys the demo used to put in the wrong place fail."""
+    validator = openapi_validator(OPENAPI, "payload")
+    page = json.loads(next(iter(_pages(SNAPSHOTS_ROOT / "recherche_entreprises"))).read_bytes())
+    result = page["results"][0]
+    result["siege"]["ancien_siege"] = False
+    result["matching_etablissements"][0]["libelle_voie"] = "DE PARIS"
+    found = list(errors(validator, page))
+    assert any("ancien_siege" in e for e in found) and any("libelle_voie" in e for e in found)
+    result["siege"].pop("ancien_siege")
+    result["matching_etablissements"][0].pop("libelle_voie")
+    result["siege"]["latitude"] = None  # null is tolerated everywhere
+    assert list(errors(validator, page)) == []
+
+
+@pytest.mark.parametrize("page", _pages(REAL / "recherche_entreprises"), ids=lambda p: p.name)
+def test_real_answers_only_add_keys_the_openapi_does_not_list_yet(page: Path) -> None:
+    """Recorded live answers fit the same schema but for a few newer keys (which the connector ignores)."""
+    validator = openapi_validator(OPENAPI, "payload")
+    for error in errors(validator, json.loads(page.read_bytes())):
+        match = _EXTRA_RE.search(error)
+        assert match, error
+        keys = set(re.findall(r"'([^']+)'", match["keys"]))
+        assert keys <= UNPUBLISHED_KEYS, error
