@@ -42,6 +42,7 @@ from connectors.base import (
     unique,
 )
 from connectors.carteco import bounds_param
+from connectors.normalize import french_phone
 from mapping import geography, schema, taxonomy
 
 if TYPE_CHECKING:
@@ -201,7 +202,7 @@ class AdemeLvaoConnector(BaseConnector):
             **{column: unique(values) for column, values in codes.items()},
             "naf": None,
             "legal_form": None,
-            "phone": text_or_none(row.get("telephone")),
+            "phone": french_phone(row.get("telephone")),
             "email": None,
             "website": text_or_none(row.get("site_web")),
             "description": text_or_none(row.get("description")),

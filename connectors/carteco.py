@@ -39,6 +39,7 @@ from connectors.base import (
     text_or_none,
     unique,
 )
+from connectors.normalize import email_or_none, french_phone
 from mapping import geography, schema
 
 if TYPE_CHECKING:
@@ -171,11 +172,12 @@ class CartecoConnector(BaseConnector):
             **{col: unique(codes[col]) for col in MAPPED_COLUMNS},
             "naf": None,
             "legal_form": None,
-            "phone": text_or_none(_custom(element, "telephone", "phone")),
-            "email": text_or_none(_custom(element, "email", "mail")),
+            "phone": french_phone(_custom(element, "telephone", "phone")),
+            "email": email_or_none(_custom(element, "email", "mail")),
             "website": text_or_none(_custom(element, "site_web", "website")),
-            "description": text_or_none(_custom(element, "description_activite", "description")),
-            "updated_at": parse_date(element.get("updatedAt") or element.get("createdAt")),
+            "description": text_or_none(_custom(element, "description_activite", "description", "descriptionMore")),
+            "updated_at": parse_date(element.get("updatedAt") or element.get("createdAt"))
+            or _last_contribution(element),
         }
 
 
@@ -217,10 +219,13 @@ def _custom(element: Mapping[str, Any], *keys: str) -> Any:
 
 def category_names(element: Mapping[str, Any]) -> list[str]:
     """Category labels of an element (``categories``: names, numeric ids kept as text, or
-    objects with a ``name``; ``categoriesFull`` when ``categories`` is absent)."""
+    objects with a ``name``; ``categoriesFull`` when ``categories`` is absent; else the numeric
+    ``optionValues`` ids of GoGoCarto's own exports, kept as text so they are counted unknown)."""
     values = element.get("categories")
     if not values:
         values = element.get("categoriesFull") or []
+    if not values:
+        values = element.get("optionValues") or []
     if not isinstance(values, list):
         values = [values]
     names = []
@@ -283,6 +288,17 @@ def statut_kinds(value: object) -> list[str]:
         if text is not None:
             kinds.extend((table.get(fold(text)) or {}).get("actor_kinds", []))
     return kinds
+
+
+def _last_contribution(element: Mapping[str, Any]) -> pd.Timestamp | None:
+    """Latest ``updatedAt`` of the element's ``contributions`` (GoGoCarto exports with history
+    carry the dates there, as ``"20/11/2017 à 11:43"``), None without any."""
+    contributions = element.get("contributions")
+    if not isinstance(contributions, list):
+        return None
+    dates = [parse_date(c.get("updatedAt") or c.get("createdAt")) for c in contributions if isinstance(c, Mapping)]
+    dates = [d for d in dates if d is not None]
+    return max(dates) if dates else None
 
 
 def parse_date(value: object) -> pd.Timestamp | None:

@@ -11,6 +11,14 @@ import re
 import unicodedata
 
 _NON_DIGIT_RE = re.compile(r"\D")
+#: Street types of SIRENE (``type_voie`` codes) and their usual spelled-out forms.
+STREET_TYPES = (
+    "ALL|ALLEE|AV|AVENUE|BD|BOULEVARD|CAR|CARREFOUR|CHE|CHEMIN|CHS|CHAUSSEE|CITE|CLOS|COR|CORNICHE|CRS|COURS|"
+    "DOM|DOMAINE|ESP|ESPLANADE|FG|FBG|FAUBOURG|GR|GRANDE RUE|HAM|HAMEAU|IMP|IMPASSE|LD|LIEU DIT|LOT|LOTISSEMENT|"
+    "MAIL|MTE|MONTEE|PARC|PAS|PASSAGE|PL|PLACE|PLN|PLAINE|PROM|PROMENADE|QU|QUAI|QUA|QUARTIER|RES|RESIDENCE|"
+    "RLE|RUELLE|RPT|ROND POINT|RTE|ROUTE|RUE|SEN|SENTIER|SQ|SQUARE|TRA|TRAVERSE|VC|VLA|VILLA|VOIE|ZA|ZAC|ZI"
+)
+_NUMBERED_STREET_RE = re.compile(rf"(?:^|\s)(\d+\s?(?:BIS|TER|QUATER|[A-Z])?\s(?:{STREET_TYPES})\s.*)$")
 _BRACKETS_RE = re.compile(r"\s*\(([^()]*)\)")
 #: Placeholders some services send instead of a value (GoGoCarto hides e-mails as ``"hidden"``).
 PLACEHOLDERS = frozenset({"hidden", "private", "null", "none", "n/a", "-", "nc", "non communiqué"})
@@ -112,4 +120,15 @@ def street_from_line(line: object, postcode: object = None, city: object = None)
         if town and (text.upper() == town.upper() or text.upper().endswith(" " + town.upper())):
             text = text[: -len(town)]
     text = text.strip(" ,")
-    return text or None
+    return street_first(text) or None
+
+
+def street_first(line: str) -> str:
+    """« HOTEL DE LA COMMUNAUTE 19 RUE X » -> « 19 RUE X, HOTEL DE LA COMMUNAUTE »: a complement
+    written before a numbered street goes after it (as the ``siege`` street parts put it), so
+    that the house number leads; any other line is returned unchanged."""
+    match = _NUMBERED_STREET_RE.search(line.upper())
+    if not match or match.start(1) == 0:
+        return line
+    prefix = line[: match.start(1)].strip(" ,")
+    return f"{line[match.start(1) :]}, {prefix}" if prefix else line

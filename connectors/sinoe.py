@@ -40,6 +40,7 @@ from connectors.base import (
     text_or_none,
     unique,
 )
+from connectors.normalize import french_phone
 from mapping import geography
 
 if TYPE_CHECKING:
@@ -179,7 +180,7 @@ class SinoeConnector(BaseConnector):
             **{column: unique(values) for column, values in codes.items()},
             "naf": None,
             "legal_form": None,
-            "phone": text_or_none(site.get("TEL_SERVICE")),
+            "phone": french_phone(site.get("TEL_SERVICE")),
             "email": None,
             "website": None,
             "description": describe(site, raw),
