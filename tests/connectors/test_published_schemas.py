@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from connectors.base import SNAPSHOTS_ROOT
-from tests.connectors.published_schema import errors, openapi_validator
+from tests.connectors.published_schema import errors, json_validator, openapi_validator
 
 REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real"
 OPENAPI = "recherche-entreprises_open-api.yml"
@@ -60,3 +60,26 @@ def test_real_answers_only_add_keys_the_openapi_does_not_list_yet(page: Path) ->
         assert match, error
         keys = set(re.findall(r"'([^']+)'", match["keys"]))
         assert keys <= UNPUBLISHED_KEYS, error
+
+
+GEORISQUES = "georisques-v1-installations_classees.schema.json"
+
+
+def test_every_demo_georisques_page_follows_the_installation_classee_model() -> None:
+    validator = json_validator(GEORISQUES)
+    pages = sorted((SNAPSHOTS_ROOT / "georisques").glob("dep-*/page-*.json"))
+    assert pages
+    failures = []
+    for page in pages:
+        failures += [f"{page.parent.name}/{page.name} {e}" for e in errors(validator, json.loads(page.read_bytes()))]
+    assert failures == [], f"{len(failures)} écarts au schéma, dont : {failures[:5]}"
+
+
+def test_the_georisques_model_refuses_unknown_keys_and_wrong_types() -> None:
+    validator = json_validator(GEORISQUES)
+    page = json.loads(next(iter(sorted((SNAPSHOTS_ROOT / "georisques").glob("dep-*/page-*.json")))).read_bytes())
+    item = page["data"][0]
+    item["adresse"] = "1 RUE X"  # the model has adresse1..3 only
+    item["coordonneeXAIOT"] = 633536.3  # integer in the model
+    found = list(errors(validator, page))
+    assert any("adresse" in e for e in found) and any("coordonneeXAIOT" in e for e in found)
