@@ -42,7 +42,7 @@ from connectors.base import (
     unique,
 )
 from connectors.carteco import bounds_param
-from connectors.normalize import french_phone
+from connectors.normalize import french_phone, insee_code
 from mapping import geography, schema, taxonomy
 
 if TYPE_CHECKING:
@@ -182,7 +182,7 @@ class AdemeLvaoConnector(BaseConnector):
         codes = vocabulary_codes(row, unknown)
         siret = schema.clean_siret(row.get("siret"))
         geometry = point_or_none(row.get("longitude"), row.get("latitude")) or _geopoint(row.get("_geopoint"))
-        code_insee = text_or_none(row.get("code_commune"))
+        code_insee = insee_code(row.get("code_commune"))
         address = text_or_none(row.get("adresse"))
         extra = text_or_none(row.get("complement_dadresse"))
         return {
@@ -192,7 +192,7 @@ class AdemeLvaoConnector(BaseConnector):
             "siret": siret,
             "siren": siret[:9] if siret else _siren(row.get("siren")),
             "address": f"{address}, {extra}" if address and extra else address or extra,
-            "postcode": text_or_none(row.get("code_postal")),
+            "postcode": insee_code(row.get("code_postal")),
             "city": text_or_none(row.get("ville")),
             "code_insee": code_insee,
             "departement": _departement(code_insee),

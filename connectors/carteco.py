@@ -39,7 +39,7 @@ from connectors.base import (
     text_or_none,
     unique,
 )
-from connectors.normalize import email_or_none, french_phone
+from connectors.normalize import email_or_none, french_phone, insee_code
 from mapping import geography, schema
 
 if TYPE_CHECKING:
@@ -145,16 +145,19 @@ class CartecoConnector(BaseConnector):
         return records_frame(rows)
 
     def _record(self, element: Mapping[str, Any], unknown: Counter[str]) -> dict[str, Any]:
-        geo = element.get("geo") or {}
-        address = element.get("address") or {}
+        geo = element.get("geo") if isinstance(element.get("geo"), Mapping) else {}
+        address = element.get("address")
+        if not isinstance(address, Mapping):  # some exports give the address as one line
+            address = {"customFormatedAddress": address} if isinstance(address, str) else {}
         geometry = point_or_none(geo.get("longitude"), geo.get("latitude"))
         codes = map_categories(category_names(element), unknown)
         for kind in statut_kinds(element.get("statut_ess")):
             codes["actor_kinds"].append(kind)
         siret = schema.clean_siret(_custom(element, "siret", "SIRET"))
-        street = " ".join(
-            p for p in (text_or_none(address.get("streetNumber")), text_or_none(address.get("streetAddress"))) if p
-        )
+        number = text_or_none(address.get("streetNumber"))
+        street = text_or_none(address.get("streetAddress")) or ""
+        if number and not re.match(rf"{re.escape(number)}\b", street):  # not typed twice
+            street = f"{number} {street}".strip()
         return {
             "source": self.NAME,
             "source_id": str(element["id"]).strip(),
@@ -162,7 +165,7 @@ class CartecoConnector(BaseConnector):
             "siret": siret,
             "siren": siret[:9] if siret else None,
             "address": street or text_or_none(address.get("customFormatedAddress")),
-            "postcode": text_or_none(address.get("postalCode")),
+            "postcode": insee_code(address.get("postalCode")),
             "city": text_or_none(address.get("addressLocality")),
             "code_insee": None,
             "departement": None,

@@ -39,6 +39,8 @@ def french_phone(value: object) -> str | None:
             return None
         value = int(value)
     text = str(value).strip()
+    if re.fullmatch(r"\d+\.0+", text):  # a spreadsheet number read as text: "238123456.0"
+        text = text.split(".")[0]
     if not text or text.casefold() in PLACEHOLDERS:
         return None
     head = text.split("/")[0].split(" ou ")[0]  # "02 38 … / 06 …": the first number
@@ -52,6 +54,23 @@ def french_phone(value: object) -> str | None:
     if len(digits) == 10 and digits[0] == "0" and digits[1] != "0":
         return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
     return text
+
+
+def insee_code(value: object, width: int = 5) -> str | None:
+    """A commune/postcode code as text, an integer that lost its leading 0 (data-fair may type a
+    code column as a number: ``1000``) padded back to ``width``."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        if not math.isfinite(value) or value != int(value):
+            return None
+        value = int(value)
+    text = str(value).strip()
+    if re.fullmatch(r"\d+\.0+", text):
+        text = text.split(".")[0]
+    if not text:
+        return None
+    return text.zfill(width) if text.isdigit() and len(text) < width else text
 
 
 def email_or_none(value: object) -> str | None:

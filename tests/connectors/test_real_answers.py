@@ -44,7 +44,8 @@ def recherche_records(payloads: list[dict]) -> pd.DataFrame:
     connector = RechercheEntreprisesConnector()
     files = [SnapshotFile(f"ess-{n:02d}/page-0001.json", json.dumps(p).encode()) for n, p in enumerate(payloads)]
     frames = [connector.normalize(connector.parse(files, region=region)) for region in _regions()]
-    return pd.concat([f for f in frames if len(f)], ignore_index=True)
+    found = [f for f in frames if len(f)]
+    return pd.concat(found, ignore_index=True) if found else frames[0]
 
 
 def _departement(code: str | None) -> str | None:
@@ -345,3 +346,58 @@ def test_ban_search_csv_real_answers_other_delimiters_and_restricted_columns() -
     restricted = (REAL / "ban" / "issue-addok-docker-30-api-adresse-search-csv-result_columns.csv").read_bytes()
     assert geocoding.parse_csv(restricted) == {}
     assert geocoding.parse_csv(b"id,result_citycode\n1,44001\n") == {"1": None}  # no point: not found
+
+
+# --------------------------------------------------------------------------- variants of real answers
+
+
+def test_recherche_entreprises_tolerates_variants_of_a_real_result() -> None:
+    """Nulls where values usually are, numbers for strings, Corsica and overseas communes,
+    non-diffusible and closed establishments: nothing raises, each usable establishment is read."""
+    base = json.loads((REAL / "recherche_entreprises" / "siret-48744469700428.page.json").read_bytes())
+    result = base["results"][0]
+    variants = []
+    for change in (
+        {"matching_etablissements": None},
+        {"siege": None},
+        {"complements": None, "nom_complet": None},
+        {"dirigeants": None, "finances": {"2023": {"ca": None, "resultat_net": None}}},
+    ):
+        variants.append({**copy.deepcopy(result), **change, "siren": result["siren"]})
+    corsica = copy.deepcopy(result)
+    etab = corsica["matching_etablissements"][0]
+    etab.update(commune="2A004", code_postal="20000", libelle_commune="AJACCIO", latitude="", longitude=None)
+    etab["adresse"] = "1 BD PASCAL ROSSINI 20000 AJACCIO"
+    corsica["siege"] = {**corsica["siege"], "commune": "2A004", "departement": "2A", "libelle_voie": None}
+    variants.append(corsica)
+    hidden = copy.deepcopy(result)
+    hidden["matching_etablissements"][0]["statut_diffusion_etablissement"] = "P"
+    variants.append(hidden)
+    payload = {**base, "results": variants, "total_pages": "1"}
+    records = recherche_records([payload]).set_index("siret", drop=False)
+    siret = result["matching_etablissements"][0]["siret"]
+    assert siret in records.index  # (twice: the Corsican variant moves it to another region)
+    ajaccio = recherche_records([{**base, "results": [corsica]}]).iloc[0]
+    assert ajaccio["departement"] == "2A" and ajaccio["address"] == "1 BD PASCAL ROSSINI"
+    assert ajaccio["geometry"] is None
+    assert recherche_records([{**base, "results": [variants[2]]}]).iloc[0]["name"] == result["nom_raison_sociale"]
+    assert len(recherche_records([{**base, "results": [hidden]}])) == 0
+
+
+def test_carteco_tolerates_variants_of_a_real_element() -> None:
+    element = gogocarto_payloads()["json"]["data"][0]
+    variants = [
+        {**element, "id": "a1", "address": "5 rue Edmond Proust, 79120 Chenay"},
+        {**element, "id": "a2", "geo": {"latitude": "46.3252", "longitude": "-0.0339"}, "telephone": 967556221},
+        {**element, "id": "a3", "geo": None, "address": None, "telephone": None, "email": None},
+        {**element, "id": 4, "categoriesFull": [{"id": 10429, "name": "Alimentation"}], "status": "1"},
+        {**element, "id": "a5", "address": {**element["address"], "postalCode": 79120, "streetNumber": 5}},
+    ]
+    connector = CartecoConnector()
+    files = [SnapshotFile("elements.json", json.dumps({"ontology": "gogofull", "data": variants}).encode())]
+    records = connector.normalize(connector.parse(files)).set_index("source_id")
+    assert list(records.index) == ["a1", "a2", "a3", "4", "a5"]
+    assert records.loc["a1", "address"] == "5 rue Edmond Proust, 79120 Chenay"
+    assert records.loc["a2", "phone"] == "09 67 55 62 21" and records.loc["a2", "geometry"] is not None
+    assert records.loc["a3", "geometry"] is None and records.loc["a3", "address"] is None
+    assert records.loc["a5", "postcode"] == "79120" and records.loc["a5", "address"] == "5 rue Edmond Proust"
