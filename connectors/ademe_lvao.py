@@ -18,6 +18,13 @@ never checked live, hence defensive: [verify] the ``_nin`` filter (rows of exclu
 dropped again client-side), the cursor syntax, ``select`` keeping ``_geopoint``, and whether the
 action columns or ``propositions_de_services`` (both read, merged) carry the sous-catégories.
 
+Format sources: the open-data column schema above; data-fair's envelope and its own keys
+(``_i``, ``_id``, ``_rand``, ``_score``, mojibake column names served as is, no ``next`` on a single
+page) as recorded answers of other ADEME datasets show them (``tests/fixtures/real/ademe_datafair``,
+``tests/connectors/test_real_answers.py``). No answer of this dataset was recorded and no published
+schema was found, so the [verify] items above stay; codes and phones typed as numbers by data-fair
+are read back as text (:mod:`connectors.normalize`).
+
 Vocabulary (sous-catégories via ``waste_types.json``'s ``ademe`` lists, actions, types
 d'acteur, types de service, labels) -> taxonomy codes: ``data/reference/mappings/ademe_lvao.json``.
 """

@@ -8,6 +8,15 @@ ESS France with ADEME and ANCT on the GoGoCarto platform.
   contacts, addresses, locations) – to be confirmed on the site's legal notice.
 * Attribution: « CartEco – ESS France, ADEME, ANCT ».
 
+Format sources: the GoGoCarto API code (``pixelhumain/GoGoCarto``, 2018) and the maintainers' own
+``gogofull`` exports (``tests/fixtures/real/gogocarto``), which settle: no ``categories`` names
+but numeric ``optionValues`` (read as unknown categories), phones that lost their leading 0
+(``"967556221"``, restored by :func:`connectors.normalize.french_phone`), ``email: "hidden"``
+(dropped), validated statuses other than 1 (4), dates only in the ``contributions`` history
+(``"20/11/2017 à 11:43"``). No published schema and no recorded CARTECO answer were found:
+CARTECO's custom fields (``statut_ess``, ``site_web``, ``description_activite``, ``siret``) and
+``categories`` as names are [verify] against the live service.
+
 Categories and ``statut_ess`` values are translated to taxonomy codes through
 ``data/reference/mappings/carteco.json``; unknown categories are ignored and counted in the log.
 """

@@ -6,6 +6,14 @@
 * Limits: 7 req/s per IP, 30 req/s per ASN, 429 + ``Retry-After``; ``per_page`` <= 25 and
   ``page * per_page`` <= 10 000, hence one query per département.
 * Licence: data under Licence Ouverte 2.0 (Etalab), from INSEE SIRENE and partner registries.
+* Format: the published OpenAPI (copy in ``tests/fixtures/real/schemas/``) and answers recorded
+  from the live API (``tests/fixtures/real/recherche_entreprises``, Annuaire des Entreprises
+  e2e fixtures). They settle: ``matching_etablissements`` items carry the one-line ``adresse``,
+  ``commune``, coordinates… but no street parts nor ``departement`` (only ``siege`` has them),
+  so the street comes from ``adresse`` (:func:`street_address`) and the département from the
+  commune; ``nom_complet`` already holds the ``sigle`` (never added again,
+  :func:`connectors.normalize.company_name`); results also carry ``finances``, ``dirigeants``,
+  ``immatriculation``, ``admin`` or ``slug``, which are ignored.
 
 Four queries (ESS, SIAE, SCOP legal forms and, AGIRE style, the waste NAF codes 38.xx, 39.00Z,
 46.77Z) per département of the region, paged to the end; each page is kept byte for byte as

@@ -87,7 +87,7 @@ def _installation(
         "codePostal": row.postcode,
         "codeInsee": row.code_insee,
         "commune": strip_accents(row.city).upper(),
-        "codeNaf": naf,
+        "codeNaf": naf[:2] if naf else None,  # « deux premiers caractères du code NAF » (published model)
         "longitude": lon,
         "latitude": lat,
         "bovins": any(r["numeroRubrique"] == "2101" for r in rubriques),
