@@ -91,7 +91,14 @@ SELECT = (
     "date_de_derniere_modification",
 )
 #: Parts of ``paternite`` that name the publisher, not a contributor.
-PUBLISHER_PARTS = frozenset({"que faire de mes objets et déchets", "que faire de mes objets et dechets", "ademe"})
+PUBLISHER_PARTS = frozenset(
+    {
+        "que faire de mes objets et déchets",
+        "que faire de mes objets et dechets",
+        "longue vie aux objets",  # the export's first name (publisher's docs: "Longue Vie Aux Objets|ADEME|…")
+        "ademe",
+    }
+)
 
 
 class AdemeLvaoConnector(BaseConnector):

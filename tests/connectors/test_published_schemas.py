@@ -63,6 +63,22 @@ def test_real_answers_only_add_keys_the_openapi_does_not_list_yet(page: Path) ->
 
 
 GEORISQUES = "georisques-v1-installations_classees.schema.json"
+LVAO = "ademe-lvao-acteurs-lines.schema.json"
+
+
+def test_every_demo_ademe_lvao_page_follows_the_documented_columns() -> None:
+    validator = json_validator(LVAO)
+    pages = sorted((SNAPSHOTS_ROOT / "ademe_lvao" / "lines").glob("page-*.json"))
+    assert pages
+    failures = []
+    for page in pages:
+        failures += [f"{page.name} {e}" for e in errors(validator, json.loads(page.read_bytes()))]
+    assert failures == [], f"{len(failures)} écarts au schéma, dont : {failures[:5]}"
+    bad = json.loads(pages[0].read_bytes())
+    bad["results"][0]["numero_voie"] = "3"  # not a column of the export
+    bad["results"][0]["latitude"] = "47.9"  # a float column
+    found = list(errors(validator, bad))
+    assert any("numero_voie" in e for e in found) and any("latitude" in e for e in found)
 
 
 def test_every_demo_georisques_page_follows_the_installation_classee_model() -> None:
