@@ -283,18 +283,18 @@ def waste_types_for_naf(naf: str | None) -> list[str]:
 
 
 def street_address(etab: Mapping[str, Any]) -> str | None:
-    """Street part of an establishment's address: number, repetition index, street type, name
-    and, after a comma, the complement when the establishment carries them (the ``siege``); else
-    the one-line ``adresse`` cut before the postcode, a leading complement moved after the
-    numbered street (``matching_etablissements`` only carry that line)."""
+    """Street part of an establishment's address: number, repetition index, street type and name
+    when the establishment carries them (the ``siege``; its ``complement_adresse`` is left out,
+    as the street is what geocoding and matching need); else the one-line ``adresse`` cut before
+    the postcode, a complement written before a numbered street moved after it
+    (``matching_etablissements`` only carry that line, where the complement cannot be told
+    apart otherwise)."""
     number = "".join(
         p for p in (text_or_none(etab.get("numero_voie")), text_or_none(etab.get("indice_repetition"))) if p
     )
     parts = [number, text_or_none(etab.get("type_voie")), text_or_none(etab.get("libelle_voie"))]
     if text_or_none(etab.get("libelle_voie")):
-        street = " ".join(p for p in parts if p)
-        complement = text_or_none(etab.get("complement_adresse"))
-        return f"{street}, {complement}" if complement and complement not in street else street
+        return " ".join(p for p in parts if p)
     return street_from_line(etab.get("adresse"), text_or_none(etab.get("code_postal")), etab.get("libelle_commune"))
 
 
