@@ -260,14 +260,17 @@ def normalize_naf(value: object) -> str | None:
 
 @lru_cache(maxsize=128)
 def _division_families(division: str) -> tuple[str, ...]:
-    families: list[str] = []
-    for group in range(100):
-        families.extend(taxonomy.families_for_naf(f"{division}.{group:02d}"))
-    return tuple(unique(families))
+    per_group = [taxonomy.families_for_naf(f"{division}.{group:02d}") for group in range(100)]
+    mapped = [set(families) for families in per_group if families]
+    if not mapped:
+        return ()
+    shared = set.intersection(*mapped)
+    return tuple(f for f in unique(f for families in per_group for f in families) if f in shared)
 
 
 def families_for_division(value: object) -> list[str]:
-    """Purchase families of every NAF class of a two-digit division (``"38"``), ``[]`` otherwise."""
+    """Purchase families shared by every mapped NAF group of a two-digit division (``"38"`` ->
+    ``dechets``; a mixed division such as 46, wholesale, gives none), ``[]`` otherwise."""
     text = re.sub(r"\s", "", str(value or ""))
     return list(_division_families(text)) if re.fullmatch(r"\d{2}", text) else []
 

@@ -143,3 +143,7 @@ def test_naf_division_as_the_published_model_sends_it(connector) -> None:
     assert record["naf"] is None and "dechets" in record["purchase_families"]
     full = connector.normalize([{**item, "codeNaf": "3832Z"}]).iloc[0]
     assert full["naf"] == "38.32Z"
+    # a mixed division (46, wholesale) adds no family of its own: only those of the rubriques remain
+    wholesale = connector.normalize([{**item, "codeNaf": "46"}]).iloc[0]
+    rubriques_only = connector.normalize([{**item, "codeNaf": None}]).iloc[0]
+    assert wholesale["purchase_families"] == rubriques_only["purchase_families"]
