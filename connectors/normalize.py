@@ -118,9 +118,9 @@ def company_name(nom_complet: object, fallback: object = None) -> str | None:
 def street_from_line(line: object, postcode: object = None, city: object = None) -> str | None:
     """Street part of a one-line French address (« 12 RUE X 45000 ORLEANS CEDEX 2 »).
 
-    The line is cut before its last postcode when it holds ``postcode`` (or any 5-digit word
-    followed by text), else before a trailing ``city``. What precedes (complement, number,
-    street, distribution spéciale) is kept whole.
+    The line is cut before its last ``postcode`` when it holds it, else before its first 5-digit
+    word followed by text (not the leading word: a house number), else before a trailing
+    ``city``. What precedes (complement, number, street, distribution spéciale) is kept whole.
     """
     text = " ".join(str(line).split()) if line is not None else ""
     if not text:
@@ -129,9 +129,9 @@ def street_from_line(line: object, postcode: object = None, city: object = None)
     cut = -1
     if code:
         cut = max((m.start() for m in re.finditer(rf"(?:^|\s){re.escape(code)}(?=\s|$)", text)), default=-1)
-    if cut < 0:
-        found = list(re.finditer(r"(?:^|\s)\d{5}(?=\s+\D)", text))
-        cut = found[-1].start() if found else -1
+    if cut < 0:  # the first 5-digit word after the street (a CEDEX code may follow the town)
+        found = list(re.finditer(r"\s\d{5}(?=\s+\D)", text))
+        cut = found[0].start() if found else -1
     if cut >= 0:
         text = text[:cut]
     else:

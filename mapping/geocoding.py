@@ -9,6 +9,12 @@
 * Offline, and for whatever BAN could not place: :func:`mapping.locate.locate` (commune point by
   INSEE code or postcode + city; reverse lookup of the commune of a point).
 
+Formats: GeoCodeJSON as both hosts answer it, checked on recorded answers
+(``tests/fixtures/real/ban``): the old api-adresse root (``version``, ``attribution``,
+``licence``, ``query``, ``limit``, ``filters``; ADRNIVX or BAN ids) and the Géoplateforme one
+(``type``, ``features``, ``query``; features with ``banId``, ``_type``). ``/search/csv/`` answers
+are read by column name (the column order changed on 2025-01-07) with the header's delimiter.
+
 Layers: :func:`geocode_records` (public) -> :class:`BanGeocoder` (cache + request loop) ->
 :func:`parse_search` / :func:`parse_csv` (pure: answers -> :class:`Geocode`).
 """

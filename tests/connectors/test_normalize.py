@@ -68,7 +68,9 @@ def test_company_name_drops_repeated_brackets_only() -> None:
         ),
         ("ESPACE SOLEIL BAT C ROUTE DE GRUISSAN 11100 NARBONNE", "11100", "ESPACE SOLEIL BAT C ROUTE DE GRUISSAN"),
         ("12 RUE X BP 45 45000 ORLEANS CEDEX 2", "45000", "12 RUE X BP 45"),
-        ("12 RUE X 45000 ORLEANS", None, "12 RUE X"),  # no postcode given: the last 5-digit word
+        ("12 RUE X 45000 ORLEANS", None, "12 RUE X"),  # no postcode given: the first 5-digit word
+        ("12 RUE X 45000 ORLEANS 45044 ORLEANS CEDEX 1", None, "12 RUE X"),
+        ("12 RUE X 45000 ORLEANS 45044 ORLEANS CEDEX 1", "45000", "12 RUE X"),
         ("7255 AVENUE CHARLES DE GAULLE 72120 SAINT-CALAIS", "72120", "7255 AVENUE CHARLES DE GAULLE"),
         ("45000 ORLEANS", "45000", None),
         ("", "45000", None),
