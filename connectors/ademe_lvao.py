@@ -15,15 +15,18 @@
 
 Written against the open-data column schema (quefairedemesobjets, ``exposure-opendata-acteur``),
 never checked live, hence defensive: [verify] the ``_nin`` filter (rows of excluded types are
-dropped again client-side), the cursor syntax, ``select`` keeping ``_geopoint``, and whether the
-action columns or ``propositions_de_services`` (both read, merged) carry the sous-catégories.
+dropped again client-side), the cursor syntax and ``select`` keeping ``_geopoint``. The
+publisher's documentation settles that both the action columns (``|``-separated codes) and
+``propositions_de_services`` (a JSON string) carry the sous-catégories (both read, merged), that
+``paternite`` starts with « Longue Vie Aux Objets|ADEME| » (older exports: « Que faire de mes
+objets et déchets|ADEME| ») and that ``telephone`` is blank for mobiles and CARTECO rows.
 
-Format sources: the open-data column schema above; data-fair's envelope and its own keys
-(``_i``, ``_id``, ``_rand``, ``_score``, mojibake column names served as is, no ``next`` on a single
-page) as recorded answers of other ADEME datasets show them (``tests/fixtures/real/ademe_datafair``,
-``tests/connectors/test_real_answers.py``). No answer of this dataset was recorded and no published
-schema was found, so the [verify] items above stay; codes and phones typed as numbers by data-fair
-are read back as text (:mod:`connectors.normalize`).
+Format sources: that column schema (written as a JSON Schema in ``tests/fixtures/real/schemas/``,
+which the demo pages follow); data-fair's envelope and its own keys (``_i``, ``_id``, ``_rand``,
+``_score``, mojibake column names served as is, no ``next`` on a single page) as recorded answers
+of other ADEME datasets show them (``tests/fixtures/real/ademe_datafair``). No answer of this
+dataset was recorded: codes and phones typed as numbers by data-fair are read back as text
+(:mod:`connectors.normalize`).
 
 Vocabulary (sous-catégories via ``waste_types.json``'s ``ademe`` lists, actions, types
 d'acteur, types de service, labels) -> taxonomy codes: ``data/reference/mappings/ademe_lvao.json``.
