@@ -15,8 +15,18 @@
 
 Written against the open-data column schema (quefairedemesobjets, ``exposure-opendata-acteur``),
 never checked live, hence defensive: [verify] the ``_nin`` filter (rows of excluded types are
-dropped again client-side), the cursor syntax, ``select`` keeping ``_geopoint``, and whether the
-action columns or ``propositions_de_services`` (both read, merged) carry the sous-catégories.
+dropped again client-side), the cursor syntax and ``select`` keeping ``_geopoint``. The
+publisher's documentation settles that both the action columns (``|``-separated codes) and
+``propositions_de_services`` (a JSON string) carry the sous-catégories (both read, merged), that
+``paternite`` starts with « Longue Vie Aux Objets|ADEME| » (older exports: « Que faire de mes
+objets et déchets|ADEME| ») and that ``telephone`` is blank for mobiles and CARTECO rows.
+
+Format sources: that column schema (written as a JSON Schema in ``tests/fixtures/real/schemas/``,
+which the demo pages follow); data-fair's envelope and its own keys (``_i``, ``_id``, ``_rand``,
+``_score``, mojibake column names served as is, no ``next`` on a single page) as recorded answers
+of other ADEME datasets show them (``tests/fixtures/real/ademe_datafair``). No answer of this
+dataset was recorded: codes and phones typed as numbers by data-fair are read back as text
+(:mod:`connectors.normalize`).
 
 Vocabulary (sous-catégories via ``waste_types.json``'s ``ademe`` lists, actions, types
 d'acteur, types de service, labels) -> taxonomy codes: ``data/reference/mappings/ademe_lvao.json``.
@@ -42,6 +52,7 @@ from connectors.base import (
     unique,
 )
 from connectors.carteco import bounds_param
+from connectors.normalize import french_phone, insee_code
 from mapping.reference import geography, schema, taxonomy
 
 if TYPE_CHECKING:
@@ -83,7 +94,14 @@ SELECT = (
     "date_de_derniere_modification",
 )
 #: Parts of ``paternite`` that name the publisher, not a contributor.
-PUBLISHER_PARTS = frozenset({"que faire de mes objets et déchets", "que faire de mes objets et dechets", "ademe"})
+PUBLISHER_PARTS = frozenset(
+    {
+        "que faire de mes objets et déchets",
+        "que faire de mes objets et dechets",
+        "longue vie aux objets",  # the export's first name (publisher's docs: "Longue Vie Aux Objets|ADEME|…")
+        "ademe",
+    }
+)
 
 
 class AdemeLvaoConnector(BaseConnector):
@@ -180,7 +198,7 @@ class AdemeLvaoConnector(BaseConnector):
         codes = vocabulary_codes(row, unknown)
         siret = schema.clean_siret(row.get("siret"))
         geometry = point_or_none(row.get("longitude"), row.get("latitude")) or _geopoint(row.get("_geopoint"))
-        code_insee = text_or_none(row.get("code_commune"))
+        code_insee = insee_code(row.get("code_commune"))
         address = text_or_none(row.get("adresse"))
         extra = text_or_none(row.get("complement_dadresse"))
         return {
@@ -190,7 +208,7 @@ class AdemeLvaoConnector(BaseConnector):
             "siret": siret,
             "siren": siret[:9] if siret else _siren(row.get("siren")),
             "address": f"{address}, {extra}" if address and extra else address or extra,
-            "postcode": text_or_none(row.get("code_postal")),
+            "postcode": insee_code(row.get("code_postal")),
             "city": text_or_none(row.get("ville")),
             "code_insee": code_insee,
             "departement": _departement(code_insee),
@@ -200,7 +218,7 @@ class AdemeLvaoConnector(BaseConnector):
             **{column: unique(values) for column, values in codes.items()},
             "naf": None,
             "legal_form": None,
-            "phone": text_or_none(row.get("telephone")),
+            "phone": french_phone(row.get("telephone")),
             "email": None,
             "website": text_or_none(row.get("site_web")),
             "description": text_or_none(row.get("description")),

@@ -8,6 +8,15 @@ ESS France with ADEME and ANCT on the GoGoCarto platform.
   contacts, addresses, locations) – to be confirmed on the site's legal notice.
 * Attribution: « CartEco – ESS France, ADEME, ANCT ».
 
+Format sources: the GoGoCarto API code (``pixelhumain/GoGoCarto``, 2018) and the maintainers' own
+``gogofull`` exports (``tests/fixtures/real/gogocarto``), which settle: no ``categories`` names
+but numeric ``optionValues`` (read as unknown categories), phones that lost their leading 0
+(``"967556221"``, restored by :func:`connectors.normalize.french_phone`), ``email: "hidden"``
+(dropped), validated statuses other than 1 (4), dates only in the ``contributions`` history
+(``"20/11/2017 à 11:43"``). No published schema and no recorded CARTECO answer were found:
+CARTECO's custom fields (``statut_ess``, ``site_web``, ``description_activite``, ``siret``) and
+``categories`` as names are [verify] against the live service.
+
 Categories and ``statut_ess`` values are translated to taxonomy codes through
 ``data/reference/mappings/carteco.json``; unknown categories are ignored and counted in the log.
 """
@@ -36,6 +45,7 @@ from connectors.base import (
     text_or_none,
     unique,
 )
+from connectors.normalize import email_or_none, french_phone, insee_code
 from mapping import settings
 from mapping.http import parse_json
 from mapping.reference import geography, schema
@@ -141,16 +151,19 @@ class CartecoConnector(BaseConnector):
         return records_frame(rows)
 
     def _record(self, element: Mapping[str, Any], unknown: Counter[str]) -> dict[str, Any]:
-        geo = element.get("geo") or {}
-        address = element.get("address") or {}
+        geo = element.get("geo") if isinstance(element.get("geo"), Mapping) else {}
+        address = element.get("address")
+        if not isinstance(address, Mapping):  # some exports give the address as one line
+            address = {"customFormatedAddress": address} if isinstance(address, str) else {}
         geometry = point_or_none(geo.get("longitude"), geo.get("latitude"))
         codes = map_categories(category_names(element), unknown)
         for kind in statut_kinds(element.get("statut_ess")):
             codes["actor_kinds"].append(kind)
         siret = schema.clean_siret(_custom(element, "siret", "SIRET"))
-        street = " ".join(
-            p for p in (text_or_none(address.get("streetNumber")), text_or_none(address.get("streetAddress"))) if p
-        )
+        number = text_or_none(address.get("streetNumber"))
+        street = text_or_none(address.get("streetAddress")) or ""
+        if number and not re.match(rf"{re.escape(number)}\b", street):  # not typed twice
+            street = f"{number} {street}".strip()
         return {
             "source": self.NAME,
             "source_id": str(element["id"]).strip(),
@@ -158,7 +171,7 @@ class CartecoConnector(BaseConnector):
             "siret": siret,
             "siren": siret[:9] if siret else None,
             "address": street or text_or_none(address.get("customFormatedAddress")),
-            "postcode": text_or_none(address.get("postalCode")),
+            "postcode": insee_code(address.get("postalCode")),
             "city": text_or_none(address.get("addressLocality")),
             "code_insee": None,
             "departement": None,
@@ -168,11 +181,12 @@ class CartecoConnector(BaseConnector):
             **{col: unique(codes[col]) for col in MAPPED_COLUMNS},
             "naf": None,
             "legal_form": None,
-            "phone": text_or_none(_custom(element, "telephone", "phone")),
-            "email": text_or_none(_custom(element, "email", "mail")),
+            "phone": french_phone(_custom(element, "telephone", "phone")),
+            "email": email_or_none(_custom(element, "email", "mail")),
             "website": text_or_none(_custom(element, "site_web", "website")),
-            "description": text_or_none(_custom(element, "description_activite", "description")),
-            "updated_at": parse_date(element.get("updatedAt") or element.get("createdAt")),
+            "description": text_or_none(_custom(element, "description_activite", "description", "descriptionMore")),
+            "updated_at": parse_date(element.get("updatedAt") or element.get("createdAt"))
+            or _last_contribution(element),
         }
 
 
@@ -214,10 +228,13 @@ def _custom(element: Mapping[str, Any], *keys: str) -> Any:
 
 def category_names(element: Mapping[str, Any]) -> list[str]:
     """Category labels of an element (``categories``: names, numeric ids kept as text, or
-    objects with a ``name``; ``categoriesFull`` when ``categories`` is absent)."""
+    objects with a ``name``; ``categoriesFull`` when ``categories`` is absent; else the numeric
+    ``optionValues`` ids of GoGoCarto's own exports, kept as text so they are counted unknown)."""
     values = element.get("categories")
     if not values:
         values = element.get("categoriesFull") or []
+    if not values:
+        values = element.get("optionValues") or []
     if not isinstance(values, list):
         values = [values]
     names = []
@@ -273,6 +290,17 @@ def statut_kinds(value: object) -> list[str]:
         if text is not None:
             kinds.extend((table.get(fold(text)) or {}).get("actor_kinds", []))
     return kinds
+
+
+def _last_contribution(element: Mapping[str, Any]) -> pd.Timestamp | None:
+    """Latest ``updatedAt`` of the element's ``contributions`` (GoGoCarto exports with history
+    carry the dates there, as ``"20/11/2017 à 11:43"``), None without any."""
+    contributions = element.get("contributions")
+    if not isinstance(contributions, list):
+        return None
+    dates = [parse_date(c.get("updatedAt") or c.get("createdAt")) for c in contributions if isinstance(c, Mapping)]
+    dates = [d for d in dates if d is not None]
+    return max(dates) if dates else None
 
 
 def parse_date(value: object) -> pd.Timestamp | None:

@@ -15,6 +15,11 @@ Policy (pystac-client / dlt style):
 * the read is complete when the rows received reach ``total`` of the first page; fewer rows when
   the cursor ends is a truncated read, reported as an error so that the previous snapshot stays.
 
+Recorded answers of ADEME datasets (``tests/fixtures/real/ademe_datafair``) show the envelope
+(``total``, ``results``; no ``next`` on the last page), data-fair's own keys on each line (``_i``,
+``_id``, ``_rand``, ``_score``) and column names served as stored, mojibake included: rows are
+passed on as they come, none of those keys is required.
+
 Snapshot files (relative to the source folder): ``lines/page-start.json`` for the first request,
 ``lines/page-after-<cursor>.json`` for each cursor (numeric cursors zero-padded so that the files
 sort in reading order; other cursors are kept when short and safe, else hashed). The exact cursor

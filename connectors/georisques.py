@@ -5,7 +5,12 @@
   ``total_pages``. The documented pattern is one query per commune (``code_insee``), about 1 750
   requests for the region; the ``departement`` filter is [verify]: when the service ignores it,
   the answers hold other départements, which :meth:`GeorisquesConnector.parse` drops.
-* Response (keys from public clients, [verify]): ``{"results": <total>, "page", "total_pages",
+* Response: item keys as in the ``InstallationClassee`` model of the published v1 OpenAPI (read
+  through a swagger-codegen client generated from it; schema in ``tests/fixtures/real/schemas/``,
+  which the demo pages follow); the envelope keys are from public clients [verify]. No live
+  answer was recorded. The model says ``codeNaf`` holds the « deux premiers caractères du code
+  NAF » (the division, ``"38"``): its families are those of the whole division, and a full code,
+  when one is sent, is read as such. ``{"results": <total>, "page", "total_pages",
   "next", "previous", "data": [{"codeAIOT", "raisonSociale", "siret", "adresse1..3", "codePostal",
   "codeInsee", "commune", "codeNaf", "longitude", "latitude", "regime", "statutSeveso",
   "etatActivite", "rubriques": [{"numeroRubrique", "alinea", "nature", "regimeAutoriseAlinea",
@@ -23,6 +28,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
@@ -167,6 +173,8 @@ class GeorisquesConnector(BaseConnector):
         naf = normalize_naf(item.get("codeNaf"))
         if naf:
             codes["purchase_families"].extend(taxonomy.families_for_naf(naf))
+        else:  # the published model sends the NAF division only (« deux premiers caractères »)
+            codes["purchase_families"].extend(families_for_division(item.get("codeNaf")))
         siret = schema.clean_siret(item.get("siret"))
         geometry = point_or_none(item.get("longitude"), item.get("latitude"))
         street = ", ".join(p for p in (text_or_none(item.get(f"adresse{i}")) for i in (1, 2, 3)) if p)
@@ -245,6 +253,23 @@ def normalize_naf(value: object) -> str | None:
     text = re.sub(r"\s", "", str(value or "")).upper()
     match = _NAF_RE.match(text)
     return f"{match[1]}.{match[2]}{match[3]}" if match else None
+
+
+@lru_cache(maxsize=128)
+def _division_families(division: str) -> tuple[str, ...]:
+    per_group = [taxonomy.families_for_naf(f"{division}.{group:02d}") for group in range(100)]
+    mapped = [set(families) for families in per_group if families]
+    if not mapped:
+        return ()
+    shared = set.intersection(*mapped)
+    return tuple(f for f in unique(f for families in per_group for f in families) if f in shared)
+
+
+def families_for_division(value: object) -> list[str]:
+    """Purchase families shared by every mapped NAF group of a two-digit division (``"38"`` ->
+    ``dechets``; a mixed division such as 46, wholesale, gives none), ``[]`` otherwise."""
+    text = re.sub(r"\s", "", str(value or ""))
+    return list(_division_families(text)) if re.fullmatch(r"\d{2}", text) else []
 
 
 def _load(content: bytes, path: str) -> dict:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
+from connectors.normalize import french_phone
 from connectors.partner_files import (
     PartnerFileError,
     PartnerSpec,
@@ -243,7 +244,7 @@ def check_row(
         "code_insee": commune.get("code_insee"),
         "lon": point[0] if point else None,
         "lat": point[1] if point else None,
-        "phone": values.get("phone", "").strip() or None,
+        "phone": french_phone(values.get("phone", "")),
         "email": values.get("email", "").strip() or None,
         "website": values.get("website", "").strip() or None,
         "description": values.get("description", "").strip() or None,

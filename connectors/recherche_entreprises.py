@@ -6,6 +6,14 @@
 * Limits: 7 req/s per IP, 30 req/s per ASN, 429 + ``Retry-After``; ``per_page`` <= 25 and
   ``page * per_page`` <= 10 000, hence one query per département.
 * Licence: data under Licence Ouverte 2.0 (Etalab), from INSEE SIRENE and partner registries.
+* Format: the published OpenAPI (copy in ``tests/fixtures/real/schemas/``) and answers recorded
+  from the live API (``tests/fixtures/real/recherche_entreprises``, Annuaire des Entreprises
+  e2e fixtures). They settle: ``matching_etablissements`` items carry the one-line ``adresse``,
+  ``commune``, coordinates… but no street parts nor ``departement`` (only ``siege`` has them),
+  so the street comes from ``adresse`` (:func:`street_address`) and the département from the
+  commune; ``nom_complet`` already holds the ``sigle`` (never added again,
+  :func:`connectors.normalize.company_name`); results also carry ``finances``, ``dirigeants``,
+  ``immatriculation``, ``admin`` or ``slug``, which are ignored.
 
 Four queries (ESS, SIAE, SCOP legal forms and, AGIRE style, the waste NAF codes 38.xx, 39.00Z,
 46.77Z) per département of the region, paged to the end; each page is kept byte for byte as
@@ -39,6 +47,7 @@ from connectors.base import (
     text_or_none,
     unique,
 )
+from connectors.normalize import company_name, street_from_line
 from mapping.reference import geography, schema, taxonomy
 
 if TYPE_CHECKING:
@@ -206,14 +215,14 @@ class RechercheEntreprisesConnector(BaseConnector):
         return {
             "source": self.NAME,
             "source_id": str(etab["siret"]).strip(),
-            "name": text_or_none(unite.get("nom_complet")) or text_or_none(unite.get("nom_raison_sociale")),
+            "name": company_name(unite.get("nom_complet"), unite.get("nom_raison_sociale")),
             "siret": siret,
             "siren": siren if schema.is_valid_siren(siren) else None,
             "address": street_address(etab),
             "postcode": text_or_none(etab.get("code_postal")),
             "city": text_or_none(etab.get("libelle_commune")),
             "code_insee": text_or_none(etab.get("commune")),
-            "departement": text_or_none(etab.get("departement")),
+            "departement": _departement(etab),
             "epci": text_or_none(etab.get("epci")),
             "geometry": geometry,
             "geo_precision": "source" if geometry is not None else None,
@@ -271,25 +280,19 @@ def waste_types_for_naf(naf: str | None) -> list[str]:
 
 
 def street_address(etab: Mapping[str, Any]) -> str | None:
-    """Street part of an establishment's address: number, repetition index, street type and
-    name; else the one-line ``adresse`` cut before the postcode."""
+    """Street part of an establishment's address: number, repetition index, street type and name
+    when the establishment carries them (the ``siege``; its ``complement_adresse`` is left out,
+    as the street is what geocoding and matching need); else the one-line ``adresse`` cut before
+    the postcode, a complement written before a numbered street moved after it
+    (``matching_etablissements`` only carry that line, where the complement cannot be told
+    apart otherwise)."""
     number = "".join(
         p for p in (text_or_none(etab.get("numero_voie")), text_or_none(etab.get("indice_repetition"))) if p
     )
     parts = [number, text_or_none(etab.get("type_voie")), text_or_none(etab.get("libelle_voie"))]
     if text_or_none(etab.get("libelle_voie")):
         return " ".join(p for p in parts if p)
-    line = text_or_none(etab.get("adresse"))
-    if line is None:
-        return None
-    postcode = text_or_none(etab.get("code_postal"))
-    if postcode and postcode in line:
-        line = line[: line.index(postcode)]
-    else:
-        city = text_or_none(etab.get("libelle_commune"))
-        if city and line.upper().endswith(city.upper()):
-            line = line[: -len(city)]
-    return text_or_none(line)
+    return street_from_line(etab.get("adresse"), text_or_none(etab.get("code_postal")), etab.get("libelle_commune"))
 
 
 def _establishments(result: Mapping[str, Any], departements: set[str]) -> list[dict]:
@@ -305,13 +308,21 @@ def _establishments(result: Mapping[str, Any], departements: set[str]) -> list[d
         status = etab.get("statut_diffusion_etablissement", result.get("statut_diffusion"))
         return status is None or status == "O"
 
-    matching = [e for e in result.get("matching_etablissements") or [] if isinstance(e, dict)]
+    siege = result.get("siege") if isinstance(result.get("siege"), dict) else None
+    matching = [_with_siege(e, siege) for e in result.get("matching_etablissements") or [] if isinstance(e, dict)]
     chosen = [e for e in matching if in_region(e) and shown(e)]
-    if not chosen and not any(in_region(e) for e in matching):
-        siege = result.get("siege")
-        if isinstance(siege, dict) and in_region(siege) and shown(siege):
-            chosen = [siege]
+    no_match = not chosen and not any(in_region(e) for e in matching)
+    if no_match and siege is not None and in_region(siege) and shown(siege):
+        chosen = [siege]
     return chosen
+
+
+def _with_siege(etab: dict, siege: Mapping[str, Any] | None) -> dict:
+    """A matching establishment completed by the ``siege`` fields it lacks when it is the siège
+    (same SIRET): the real API sends the street parts, ``departement``… in ``siege`` only."""
+    if siege is None or text_or_none(siege.get("siret")) != text_or_none(etab.get("siret")):
+        return etab
+    return {**{k: v for k, v in siege.items() if k not in etab}, **etab}
 
 
 def _departement(etab: Mapping[str, Any]) -> str | None:

@@ -17,6 +17,12 @@ départements are dropped again client-side), the nomenclature column names (``L
 the older ``LST_TYP_DECHET``), coordinates (``GPS_LAT``/``GPS_LONG`` WGS84, else ``_geopoint``;
 ``GPS_X``/``GPS_Y`` are Web Mercator and ignored). Codes and labels -> taxonomy codes:
 ``data/reference/mappings/sinoe.json``.
+
+Format sources: the columns above; data-fair's envelope and its own keys (``_i``, ``_id``,
+``_rand``, ``_score``, a page without ``next`` ends the read) as recorded answers of other ADEME
+datasets show them (``tests/fixtures/real/ademe_datafair``). No SINOE answer was recorded, so the
+[verify] items stay; data-fair may type a code or phone column as a number, hence
+:func:`_code` and :func:`connectors.normalize.french_phone`. No published schema was found.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ from connectors.base import (
     text_or_none,
     unique,
 )
+from connectors.normalize import french_phone
 from mapping.reference import geography
 from mapping.reference.text import fold
 
@@ -177,7 +184,7 @@ class SinoeConnector(BaseConnector):
             **{column: unique(values) for column, values in codes.items()},
             "naf": None,
             "legal_form": None,
-            "phone": text_or_none(site.get("TEL_SERVICE")),
+            "phone": french_phone(site.get("TEL_SERVICE")),
             "email": None,
             "website": None,
             "description": describe(site, raw),

@@ -9,6 +9,12 @@
 * Offline, and for whatever BAN could not place: :func:`mapping.build.locate.locate` (commune point by
   INSEE code or postcode + city; reverse lookup of the commune of a point).
 
+Formats: GeoCodeJSON as both hosts answer it, checked on recorded answers
+(``tests/fixtures/real/ban``): the old api-adresse root (``version``, ``attribution``,
+``licence``, ``query``, ``limit``, ``filters``; ADRNIVX or BAN ids) and the Géoplateforme one
+(``type``, ``features``, ``query``; features with ``banId``, ``_type``). ``/search/csv/`` answers
+are read by column name (the column order changed on 2025-01-07) with the header's delimiter.
+
 Layers: :func:`geocode_records` (public) -> :class:`BanGeocoder` (cache + request loop) ->
 :func:`parse_search` / :func:`parse_csv` (pure: answers -> :class:`Geocode`).
 """
@@ -79,21 +85,34 @@ def query_key(address: object, postcode: object, city: object) -> str:
 
 
 def parse_search(payload: dict) -> Geocode | None:
-    """Best feature of a ``/search`` GeoCodeJSON answer (``None`` when there is none)."""
-    features = payload.get("features") or []
-    if not features:
-        return None
-    best = max(features, key=lambda f: float((f.get("properties") or {}).get("score") or 0.0))
-    lon, lat = best["geometry"]["coordinates"][:2]
-    props = best.get("properties") or {}
-    return Geocode(
-        float(lon),
-        float(lat),
-        float(props.get("score") or 0.0),
-        str(props.get("type") or ""),
-        props.get("citycode"),
-        props.get("label"),
-    )
+    """Best feature of a ``/search`` GeoCodeJSON answer (``None`` when there is none).
+
+    Both formats are read: the old api-adresse root (``version``, ``attribution``, ``licence``,
+    ``query``, ``limit``, ``filters``) and the Géoplateforme one (``type``, ``features``,
+    ``query``; features with ``banId`` and ``_type``). Features without a usable point are skipped.
+    """
+    best: Geocode | None = None
+    for feature in payload.get("features") or [] if isinstance(payload, dict) else []:
+        if not isinstance(feature, dict):
+            continue
+        props = feature.get("properties") or {}
+        coordinates = (feature.get("geometry") or {}).get("coordinates") or []
+        try:
+            lon, lat = float(coordinates[0]), float(coordinates[1])
+            score = float(props.get("score") or 0.0)
+        except (IndexError, TypeError, ValueError):
+            continue
+        if best is None or score > best.score:
+            citycode = props.get("citycode")
+            best = Geocode(
+                lon,
+                lat,
+                score,
+                str(props.get("type") or ""),
+                str(citycode) if citycode not in (None, "") else None,
+                props.get("label"),
+            )
+    return best
 
 
 def build_csv(rows: Iterable[tuple[str, str, str, str]]) -> bytes:
@@ -106,18 +125,42 @@ def build_csv(rows: Iterable[tuple[str, str, str, str]]) -> bytes:
 
 
 def parse_csv(content: bytes) -> dict[str, Geocode | None]:
-    """Answers of a ``/search/csv/`` job by ``id`` (``None`` for ``not-found``/``skipped`` rows)."""
+    """Answers of a ``/search/csv/`` job by ``id`` (``None`` for ``not-found``/``skipped`` rows).
+
+    Columns are read by name, never by position: the service moved ``result_label`` after
+    ``result_score_next`` on 2025-01-07 (BaseAdresseNationale/adresse.data.gouv.fr#1962). The
+    delimiter is the one of the header line (the answer keeps the input's: ``,``, ``;``, ``|``
+    or tab). An answer without an ``id`` column cannot be matched to the queries: ``{}``.
+    """
     text = content.decode("utf-8-sig")
+    header = text.split("\n", 1)[0]
+    delimiter = max(",;|\t", key=header.count)
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    if "id" not in (reader.fieldnames or []):
+        logger.warning("BAN : réponse CSV sans colonne « id », ignorée (colonnes : %s)", header[:200])
+        return {}
     out: dict[str, Geocode | None] = {}
-    for row in csv.DictReader(io.StringIO(text)):
-        status = row.get("result_status") or ("ok" if row.get("latitude") else "not-found")
-        if status != "ok" or not row.get("latitude") or not row.get("longitude"):
-            out[row["id"]] = None
+    for row in reader:
+        ident = row.get("id")
+        if ident is None:
             continue
-        out[row["id"]] = Geocode(
-            float(row["longitude"]),
-            float(row["latitude"]),
-            float(row.get("result_score") or 0),
+        status = row.get("result_status") or ("ok" if row.get("latitude") else "not-found")
+        try:
+            lon, lat = float(row.get("longitude") or ""), float(row.get("latitude") or "")
+        except ValueError:
+            out[ident] = None
+            continue
+        if status != "ok":
+            out[ident] = None
+            continue
+        try:
+            score = float(row.get("result_score") or 0)
+        except ValueError:
+            score = 0.0
+        out[ident] = Geocode(
+            lon,
+            lat,
+            score,
             row.get("result_type") or "",
             row.get("result_citycode") or None,
             row.get("result_label") or None,

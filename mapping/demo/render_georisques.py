@@ -5,7 +5,9 @@ installations (``src_georisques``, rubriques chosen among the waste rubriques co
 actor's natures of waste, sometimes with a non-waste rubrique next to them) each département
 holds farms, warehouses and factories (non-waste rubriques only) and a few waste sites that
 stopped operating (``etatActivite`` « En cessation d'activité »): the connector must drop both,
-so they are not in the ground truth.
+so they are not in the ground truth. Items follow the ``InstallationClassee`` model of the
+published v1 OpenAPI (``tests/fixtures/real/schemas/georisques-v1-installations_classees.schema.json``),
+validated by ``tests/connectors/test_published_schemas.py``.
 """
 
 from __future__ import annotations
@@ -85,7 +87,7 @@ def _installation(
         "codePostal": row.postcode,
         "codeInsee": row.code_insee,
         "commune": strip_accents(row.city).upper(),
-        "codeNaf": naf,
+        "codeNaf": naf[:2] if naf else None,  # « deux premiers caractères du code NAF » (published model)
         "longitude": lon,
         "latitude": lat,
         "bovins": any(r["numeroRubrique"] == "2101" for r in rubriques),
@@ -100,8 +102,8 @@ def _installation(
         "etatActivite": state,
         "codeAIOT": f"{code:010d}",
         "siret": siret,
-        "coordonneeXAIOT": round(700000 + (lon - 3) * 75000, 1),
-        "coordonneeYAIOT": round(6600000 + (lat - 46.5) * 111000, 1),
+        "coordonneeXAIOT": round(700000 + (lon - 3) * 75000),  # integers in the published model
+        "coordonneeYAIOT": round(6600000 + (lat - 46.5) * 111000),
         "systemeCoordonneesAIOT": "Lambert 93",
         "serviceAIOT": "DREAL",
         "regime": regime,

@@ -6,7 +6,12 @@ NAF codes, every company of those codes whether ESS or not), each per départeme
 page, ``minimal=true&include=siege,complements,matching_etablissements``. One actor appears in
 every query it matches, as with the real API; ``total_results`` is capped at 10,000.
 Each result is a unité légale with its ``siege``, the establishments matching the filter
-(``matching_etablissements``, a few closed ``"F"`` ones) and ``complements``.
+(``matching_etablissements``, a few closed ``"F"`` ones) and ``complements``. Keys follow the
+published OpenAPI (``components/schemas``: ``siege`` has the street parts and no
+``ancien_siege``; ``etablissement`` items have the one-line ``adresse`` and no street parts nor
+``departement``), as the answers recorded from the live API do
+(``tests/fixtures/real/recherche_entreprises``); ``tests/connectors/test_published_schemas.py``
+validates every page.
 """
 
 from __future__ import annotations
@@ -55,23 +60,32 @@ _SECTIONS = (
     ("T", 97, 98),
     ("U", 99, 99),
 )
-#: Fields of ``siege`` that ``matching_etablissements`` entries do not carry (OpenAPI ``etablissement``).
+#: Fields of ``siege`` that ``matching_etablissements`` entries do not carry (OpenAPI ``siege`` minus
+#: ``etablissement``; the real answers agree): the street parts, the complement, the département…
 SIEGE_ONLY = frozenset(
     {
         "activite_principale_registre_metier",
         "cedex",
         "code_pays_etranger",
+        "complement_adresse",
         "coordonnees",
         "date_mise_a_jour",
         "date_mise_a_jour_insee",
+        "departement",
+        "dernier_numero_voie",
         "distribution_speciale",
         "geo_adresse",
         "indice_repetition",
         "libelle_cedex",
         "libelle_commune_etranger",
         "libelle_pays_etranger",
+        "libelle_voie",
+        "numero_voie",
+        "type_voie",
     }
 )
+#: Fields of establishments that ``siege`` does not carry (OpenAPI ``etablissement`` minus ``siege``).
+ESTABLISHMENT_ONLY = frozenset({"ancien_siege"})
 _COMPLEMENTS = ("BAT A", "BATIMENT B", "LOCAL 3", "1ER ETAGE", "RESIDENCE LES TILLEULS", "ZONE D ACTIVITES")
 
 
@@ -134,6 +148,7 @@ def _establishment(rng: np.random.Generator, row: Any, *, second: bool, when: da
         "date_mise_a_jour": None,
         "date_mise_a_jour_insee": _stamp(rng, when, 400),
         "departement": row.departement,
+        "dernier_numero_voie": None,
         "distribution_speciale": None,
         "epci": row.epci,
         "est_siege": not second,
@@ -188,10 +203,11 @@ def _names(rng: np.random.Generator, row: Any) -> tuple[str, str | None]:
 
 def _result(rng: np.random.Generator, row: Any, when: datetime) -> dict:
     raison, sigle = _names(rng, row)
-    siege = _establishment(rng, row, second=False, when=when)
-    establishments = [siege]
+    first = _establishment(rng, row, second=False, when=when)
+    establishments = [first]
     if isinstance(row.siret2, str):
         establishments.append(_establishment(rng, row, second=True, when=when))
+    siege = {k: v for k, v in first.items() if k not in ESTABLISHMENT_ONLY}
     matching = [{k: v for k, v in e.items() if k not in SIEGE_ONLY} for e in establishments]
     labels = set(row.labels)
     employer = row.tranche_effectif not in ("NN", "00")

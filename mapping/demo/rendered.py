@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -35,6 +37,7 @@ def datafair_pages(rows: list[dict], *, url: str, query: str, folder: str, page_
     connectors name them (``<folder>/page-start.json`` then one file per ``after`` cursor)."""
     files = []
     path = f"{folder}/page-start.json"
+    rows = [_with_datafair_keys(row, folder) for row in rows]
     for start in range(0, max(len(rows), 1), page_size):
         chunk = rows[start : start + page_size]
         payload: dict = {"total": len(rows)}
@@ -45,6 +48,18 @@ def datafair_pages(rows: list[dict], *, url: str, query: str, folder: str, page_
         if chunk:
             path = datafair.cursor_file(str(chunk[-1]["_i"]), folder)
     return files
+
+
+def _with_datafair_keys(row: dict, folder: str) -> dict:
+    """``row`` with the keys data-fair adds to every line (``_id``, ``_rand``, ``_score``, as in the
+    answers recorded in ``tests/fixtures/real/ademe_datafair``), derived from ``_i``: no random draw."""
+    seed = hashlib.sha1(f"{folder}/{row.get('_i')}".encode()).digest()
+    extra = {
+        "_id": base64.urlsafe_b64encode(seed[:15]).decode("ascii"),
+        "_rand": int.from_bytes(seed[15:18], "big") % 1_000_000,
+        "_score": None,
+    }
+    return {**row, **{k: v for k, v in extra.items() if k not in row}}
 
 
 def fetched_at(seed: int) -> datetime:

@@ -159,3 +159,12 @@ def test_mapping_uses_known_codes() -> None:
         for key, entry in data[section].items():
             for column in ("actor_kinds", "purchase_families", "waste_types", "labels"):
                 assert set(entry.get(column, [])) <= set(taxonomy.codes(column)), f"{section}/{key}"
+
+
+def test_attribution_skips_both_names_of_the_publisher() -> None:
+    from connectors.ademe_lvao import attribution
+
+    text = attribution(
+        ["Longue Vie Aux Objets|ADEME|ADEME - SINOE|ECOMAISON", "Que faire de mes objets et déchets|ADEME|CartEco"]
+    )
+    assert text.endswith("d'après : ADEME - SINOE, CartEco, ECOMAISON")

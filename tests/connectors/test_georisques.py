@@ -124,3 +124,26 @@ def test_empty_result(rsps, connector) -> None:
     files = list(connector.fetch(http, region="24"))
     assert len(files) == 6 and count() == 6
     assert len(connector.normalize(connector.parse(files))) == 0
+
+
+def test_naf_division_as_the_published_model_sends_it(connector) -> None:
+    """``codeNaf`` is documented as the first two characters of the NAF code: the division's
+    families are used, no NAF code is invented; a full code still reads as one."""
+    item = {
+        "codeAIOT": "0001234567",
+        "raisonSociale": "RECYCLAGE DU CENTRE",
+        "codeInsee": "45234",
+        "codeNaf": "38",
+        "etatActivite": "En fonctionnement",
+        "longitude": 1.9,
+        "latitude": 47.9,
+        "rubriques": [{"numeroRubrique": "2714", "alinea": "1", "nature": "Transit de déchets"}],
+    }
+    record = connector.normalize([item]).iloc[0]
+    assert record["naf"] is None and "dechets" in record["purchase_families"]
+    full = connector.normalize([{**item, "codeNaf": "3832Z"}]).iloc[0]
+    assert full["naf"] == "38.32Z"
+    # a mixed division (46, wholesale) adds no family of its own: only those of the rubriques remain
+    wholesale = connector.normalize([{**item, "codeNaf": "46"}]).iloc[0]
+    rubriques_only = connector.normalize([{**item, "codeNaf": None}]).iloc[0]
+    assert wholesale["purchase_families"] == rubriques_only["purchase_families"]

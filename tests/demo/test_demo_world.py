@@ -167,7 +167,9 @@ def test_recherche_entreprises_pages(rendered: Path) -> None:
                 assert schema.is_valid_siret(etab["siret"])
                 assert etab["latitude"] is None or isinstance(etab["latitude"], str)
                 assert etab["longitude"] is None or isinstance(etab["longitude"], str)
-            assert all(e["departement"] == dep for e in result["matching_etablissements"])
+            # matching establishments carry no ``departement`` (OpenAPI ``etablissement``): their commune says it
+            assert all(e["commune"][:2] == dep for e in result["matching_etablissements"])
+            assert "departement" not in result["matching_etablissements"][0] and "ancien_siege" not in result["siege"]
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["demo"] is True and manifest["source"] == "recherche_entreprises"
     assert manifest["files"] == len(pages)

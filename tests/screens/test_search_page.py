@@ -82,7 +82,15 @@ def test_page_renders_whole_region_without_place(page):
     assert "L.circle(" not in args["script"]
     assert len(map_rows(args)) == 40
     table = page.dataframe[0].value
-    assert list(table.columns)[:7] == ["Nom", "SIRET", "Types", "Familles / Déchets", "Produits / Labels", "Commune", "Contact"]
+    assert list(table.columns)[:7] == [
+        "Nom",
+        "SIRET",
+        "Types",
+        "Familles / Déchets",
+        "Produits / Labels",
+        "Commune",
+        "Contact",
+    ]
 
 
 def test_place_and_family_give_count_circle_and_sorted_table(page):
