@@ -47,6 +47,7 @@ from connectors.base import (
     SnapshotFile,
     parse_timestamp,
     point_or_none,
+    record,
     records_frame,
     text_or_none,
     unique,
@@ -201,29 +202,25 @@ class AdemeLvaoConnector(BaseConnector):
         code_insee = insee_code(row.get("code_commune"))
         address = text_or_none(row.get("adresse"))
         extra = text_or_none(row.get("complement_dadresse"))
-        return {
-            "source": self.NAME,
-            "source_id": str(row["identifiant"]).strip(),
-            "name": text_or_none(row.get("nom")),
-            "siret": siret,
-            "siren": siret[:9] if siret else _siren(row.get("siren")),
-            "address": f"{address}, {extra}" if address and extra else address or extra,
-            "postcode": insee_code(row.get("code_postal")),
-            "city": text_or_none(row.get("ville")),
-            "code_insee": code_insee,
-            "departement": _departement(code_insee),
-            "epci": text_or_none(row.get("code_epci")),
-            "geometry": geometry,
-            "geo_precision": "source" if geometry is not None else None,
+        return record(
+            self.NAME,
+            str(row["identifiant"]).strip(),
+            name=text_or_none(row.get("nom")),
+            siret=siret,
+            siren=siret[:9] if siret else _siren(row.get("siren")),
+            address=f"{address}, {extra}" if address and extra else address or extra,
+            postcode=insee_code(row.get("code_postal")),
+            city=text_or_none(row.get("ville")),
+            code_insee=code_insee,
+            departement=_departement(code_insee),
+            epci=text_or_none(row.get("code_epci")),
+            geometry=geometry,
             **{column: unique(values) for column, values in codes.items()},
-            "naf": None,
-            "legal_form": None,
-            "phone": french_phone(row.get("telephone")),
-            "email": None,
-            "website": text_or_none(row.get("site_web")),
-            "description": text_or_none(row.get("description")),
-            "updated_at": parse_timestamp(text_or_none(row.get("date_de_derniere_modification")) or ""),
-        }
+            phone=french_phone(row.get("telephone")),
+            website=text_or_none(row.get("site_web")),
+            description=text_or_none(row.get("description")),
+            updated_at=parse_timestamp(text_or_none(row.get("date_de_derniere_modification")) or ""),
+        )
 
 
 # --------------------------------------------------------------------------- pure helpers

@@ -152,6 +152,27 @@ def unique(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(v for v in values if v))
 
 
+def record(source: str, source_id: str, **fields: Any) -> dict[str, Any]:
+    """One source record with every key of ``RECORD_COLUMNS``: the one constructor of the connectors.
+
+    Fields not given are None (code lists ``[]``); ``siren`` defaults to the SIRET's first nine digits and
+    ``geo_precision`` to ``"source"`` when a geometry is given. An unknown field raises ``TypeError``
+    (a typo would otherwise drop a value silently).
+    """
+    unknown = sorted(set(fields) - set(schema.RECORD_COLUMNS))
+    if unknown:
+        msg = f"unknown record fields: {', '.join(unknown)}"
+        raise TypeError(msg)
+    row: dict[str, Any] = {col: [] if col in schema.LIST_COLUMNS else None for col in schema.RECORD_COLUMNS}
+    row.update(fields, source=source, source_id=source_id)
+    if "siren" not in fields:
+        siret = row.get("siret")
+        row["siren"] = siret[:9] if isinstance(siret, str) and siret else None
+    if "geo_precision" not in fields:
+        row["geo_precision"] = "source" if row.get("geometry") is not None else None
+    return row
+
+
 def records_frame(rows: list[dict[str, Any]]) -> gpd.GeoDataFrame:
     """Build a record table with exactly ``RECORD_COLUMNS`` from dicts.
 
@@ -191,6 +212,7 @@ __all__ = [
     "point_or_none",
     "query_params",
     "read_snapshot",
+    "record",
     "records_frame",
     "resolve_base_url",
     "snapshot_dir",

@@ -41,6 +41,7 @@ from connectors.base import (
     SourceError,
     parse_timestamp,
     point_or_none,
+    record,
     records_frame,
     text_or_none,
     unique,
@@ -164,30 +165,22 @@ class CartecoConnector(BaseConnector):
         street = text_or_none(address.get("streetAddress")) or ""
         if number and not re.match(rf"{re.escape(number)}\b", street):  # not typed twice
             street = f"{number} {street}".strip()
-        return {
-            "source": self.NAME,
-            "source_id": str(element["id"]).strip(),
-            "name": text_or_none(element.get("name")),
-            "siret": siret,
-            "siren": siret[:9] if siret else None,
-            "address": street or text_or_none(address.get("customFormatedAddress")),
-            "postcode": insee_code(address.get("postalCode")),
-            "city": text_or_none(address.get("addressLocality")),
-            "code_insee": None,
-            "departement": None,
-            "epci": None,
-            "geometry": geometry,
-            "geo_precision": "source" if geometry is not None else None,
+        return record(
+            self.NAME,
+            str(element["id"]).strip(),
+            name=text_or_none(element.get("name")),
+            siret=siret,
+            address=street or text_or_none(address.get("customFormatedAddress")),
+            postcode=insee_code(address.get("postalCode")),
+            city=text_or_none(address.get("addressLocality")),
+            geometry=geometry,
             **{col: unique(codes[col]) for col in MAPPED_COLUMNS},
-            "naf": None,
-            "legal_form": None,
-            "phone": french_phone(_custom(element, "telephone", "phone")),
-            "email": email_or_none(_custom(element, "email", "mail")),
-            "website": text_or_none(_custom(element, "site_web", "website")),
-            "description": text_or_none(_custom(element, "description_activite", "description", "descriptionMore")),
-            "updated_at": parse_date(element.get("updatedAt") or element.get("createdAt"))
-            or _last_contribution(element),
-        }
+            phone=french_phone(_custom(element, "telephone", "phone")),
+            email=email_or_none(_custom(element, "email", "mail")),
+            website=text_or_none(_custom(element, "site_web", "website")),
+            description=text_or_none(_custom(element, "description_activite", "description", "descriptionMore")),
+            updated_at=parse_date(element.get("updatedAt") or element.get("createdAt")) or _last_contribution(element),
+        )
 
 
 # --------------------------------------------------------------------------- pure helpers

@@ -41,6 +41,7 @@ from connectors.base import (
     parse_timestamp,
     point_or_none,
     query_params,
+    record,
     records_frame,
     text_or_none,
     unique,
@@ -179,29 +180,22 @@ class GeorisquesConnector(BaseConnector):
         geometry = point_or_none(item.get("longitude"), item.get("latitude"))
         street = ", ".join(p for p in (text_or_none(item.get(f"adresse{i}")) for i in (1, 2, 3)) if p)
         insee = text_or_none(item.get("codeInsee"))
-        return {
-            "source": self.NAME,
-            "source_id": str(item["codeAIOT"]).strip(),
-            "name": text_or_none(item.get("raisonSociale")),
-            "siret": siret,
-            "siren": siret[:9] if siret else None,
-            "address": street or None,
-            "postcode": text_or_none(item.get("codePostal")),
-            "city": text_or_none(item.get("commune")),
-            "code_insee": insee,
-            "departement": insee[:2] if insee and len(insee) == 5 else None,
-            "epci": None,
-            "geometry": geometry,
-            "geo_precision": "source" if geometry is not None else None,
+        return record(
+            self.NAME,
+            str(item["codeAIOT"]).strip(),
+            name=text_or_none(item.get("raisonSociale")),
+            siret=siret,
+            address=street or None,
+            postcode=text_or_none(item.get("codePostal")),
+            city=text_or_none(item.get("commune")),
+            code_insee=insee,
+            departement=insee[:2] if insee and len(insee) == 5 else None,
+            geometry=geometry,
             **{column: unique(values) for column, values in codes.items()},
-            "naf": naf,
-            "legal_form": None,
-            "phone": None,
-            "email": None,
-            "website": None,
-            "description": describe(item, kept),
-            "updated_at": _date(item.get("date_maj")),
-        }
+            naf=naf,
+            description=describe(item, kept),
+            updated_at=_date(item.get("date_maj")),
+        )
 
 
 # --------------------------------------------------------------------------- pure helpers

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import geopandas as gpd
 
 from connectors import enrichment as enrich
-from connectors.base import BaseConnector, SnapshotFile, SourceError, point_or_none, records_frame
+from connectors.base import BaseConnector, SnapshotFile, SourceError, point_or_none, record, records_frame
 from connectors.partner_files import EXTENSIONS, load_spec
 from connectors.partner_validate import validate_file
 from mapping.reference import schema, taxonomy
@@ -111,29 +111,25 @@ class PartnerConnector(BaseConnector):
         enrich.complete(row, row.get("enrichment"))
         geometry = point_or_none(row.get("lon"), row.get("lat")) if row.get("lon") is not None else None
         siret = row.get("siret")
-        return {
-            "source": self.NAME,
-            "source_id": row["source_id"],
-            "name": row["name"],
-            "siret": siret,
-            "siren": siret[:9] if siret else None,
-            "address": row.get("address"),
-            "postcode": row.get("postcode"),
-            "city": row.get("city"),
-            "code_insee": row.get("code_insee"),
-            "departement": None,
-            "epci": None,
-            "geometry": geometry,
-            "geo_precision": "source" if geometry is not None else None,
+        return record(
+            self.NAME,
+            row["source_id"],
+            name=row["name"],
+            siret=siret,
+            address=row.get("address"),
+            postcode=row.get("postcode"),
+            city=row.get("city"),
+            code_insee=row.get("code_insee"),
+            geometry=geometry,
             **{col: [c for c in row.get(col, []) if c in known[col]] for col in schema.CODE_LIST_COLUMNS},
-            "naf": row.get("naf"),
-            "legal_form": row.get("legal_form"),
-            "phone": row.get("phone"),
-            "email": row.get("email"),
-            "website": row.get("website"),
-            "description": row.get("description"),
-            "updated_at": row.get("updated_at"),
-        }
+            naf=row.get("naf"),
+            legal_form=row.get("legal_form"),
+            phone=row.get("phone"),
+            email=row.get("email"),
+            website=row.get("website"),
+            description=row.get("description"),
+            updated_at=row.get("updated_at"),
+        )
 
 
 def aggregate(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

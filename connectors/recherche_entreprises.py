@@ -43,6 +43,7 @@ from connectors.base import (
     parse_timestamp,
     point_or_none,
     query_params,
+    record,
     records_frame,
     text_or_none,
     unique,
@@ -212,33 +213,27 @@ class RechercheEntreprisesConnector(BaseConnector):
         geometry = point_or_none(etab.get("longitude"), etab.get("latitude"))
         naf = text_or_none(etab.get("activite_principale")) or text_or_none(unite.get("activite_principale"))
         legal_form = text_or_none(unite.get("nature_juridique"))
-        return {
-            "source": self.NAME,
-            "source_id": str(etab["siret"]).strip(),
-            "name": company_name(unite.get("nom_complet"), unite.get("nom_raison_sociale")),
-            "siret": siret,
-            "siren": siren if schema.is_valid_siren(siren) else None,
-            "address": street_address(etab),
-            "postcode": text_or_none(etab.get("code_postal")),
-            "city": text_or_none(etab.get("libelle_commune")),
-            "code_insee": text_or_none(etab.get("commune")),
-            "departement": _departement(etab),
-            "epci": text_or_none(etab.get("epci")),
-            "geometry": geometry,
-            "geo_precision": "source" if geometry is not None else None,
-            "actor_kinds": actor_kinds(legal_form, complements),
-            "purchase_families": taxonomy.families_for_naf(naf) if naf else [],
-            "waste_types": waste_types_for_naf(naf),
-            "product_types": [],
-            "labels": [code for flag, code in LABEL_FLAGS.items() if complements.get(flag) is True],
-            "naf": naf,
-            "legal_form": legal_form,
-            "phone": None,
-            "email": None,
-            "website": None,
-            "description": None,
-            "updated_at": _timestamp(unite.get("date_mise_a_jour")),
-        }
+        return record(
+            self.NAME,
+            str(etab["siret"]).strip(),
+            name=company_name(unite.get("nom_complet"), unite.get("nom_raison_sociale")),
+            siret=siret,
+            siren=siren if schema.is_valid_siren(siren) else None,
+            address=street_address(etab),
+            postcode=text_or_none(etab.get("code_postal")),
+            city=text_or_none(etab.get("libelle_commune")),
+            code_insee=text_or_none(etab.get("commune")),
+            departement=_departement(etab),
+            epci=text_or_none(etab.get("epci")),
+            geometry=geometry,
+            actor_kinds=actor_kinds(legal_form, complements),
+            purchase_families=taxonomy.families_for_naf(naf) if naf else [],
+            waste_types=waste_types_for_naf(naf),
+            labels=[code for flag, code in LABEL_FLAGS.items() if complements.get(flag) is True],
+            naf=naf,
+            legal_form=legal_form,
+            updated_at=_timestamp(unite.get("date_mise_a_jour")),
+        )
 
 
 # --------------------------------------------------------------------------- pure helpers

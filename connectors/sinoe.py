@@ -41,6 +41,7 @@ from connectors.base import (
     SnapshotFile,
     parse_timestamp,
     point_or_none,
+    record,
     records_frame,
     text_or_none,
     unique,
@@ -167,29 +168,21 @@ class SinoeConnector(BaseConnector):
         geometry = point_or_none(site.get("GPS_LONG"), site.get("GPS_LAT")) or _geopoint(site.get("_geopoint"))
         street = text_or_none(site.get("AD1_SITE"))
         extra = text_or_none(site.get("AD2_SITE"))
-        return {
-            "source": SinoeConnector.NAME,
-            "source_id": _code(site.get("C_SERVICE")),
-            "name": text_or_none(site.get("N_SERVICE")),
-            "siret": None,
-            "siren": None,
-            "address": f"{street}, {extra}" if street and extra else street or extra,
-            "postcode": _code(site.get("CP_SITE"), width=5),
-            "city": text_or_none(site.get("L_VILLE_SITE")),
-            "code_insee": _code(site.get("C_COMM"), width=5),
-            "departement": _code(site.get("C_DEPT"), width=2),
-            "epci": None,
-            "geometry": geometry,
-            "geo_precision": "source" if geometry is not None else None,
+        return record(
+            SinoeConnector.NAME,
+            _code(site.get("C_SERVICE")),
+            name=text_or_none(site.get("N_SERVICE")),
+            address=f"{street}, {extra}" if street and extra else street or extra,
+            postcode=_code(site.get("CP_SITE"), width=5),
+            city=text_or_none(site.get("L_VILLE_SITE")),
+            code_insee=_code(site.get("C_COMM"), width=5),
+            departement=_code(site.get("C_DEPT"), width=2),
+            geometry=geometry,
             **{column: unique(values) for column, values in codes.items()},
-            "naf": None,
-            "legal_form": None,
-            "phone": french_phone(site.get("TEL_SERVICE")),
-            "email": None,
-            "website": None,
-            "description": describe(site, raw),
-            "updated_at": _date(site.get("D_MODIF")),
-        }
+            phone=french_phone(site.get("TEL_SERVICE")),
+            description=describe(site, raw),
+            updated_at=_date(site.get("D_MODIF")),
+        )
 
 
 # --------------------------------------------------------------------------- pure helpers

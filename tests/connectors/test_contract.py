@@ -99,3 +99,21 @@ def test_records_follow_the_schema(name: str, kind: str) -> None:
     assert records.loc[~located, "geo_precision"].isna().all()
     assert (records.loc[located].geometry.geom_type == "Point").all()
     assert str(records["updated_at"].dtype) == "datetime64[ns, UTC]"
+
+
+def test_record_constructor_fills_defaults_and_refuses_typos():
+    from shapely.geometry import Point
+
+    from connectors.base import record
+    from mapping.reference.schema import LIST_COLUMNS, RECORD_COLUMNS
+
+    row = record("carteco", "42", name="Recyclerie", siret="12345678900011", geometry=Point(1.9, 47.9))
+    assert list(row) == list(RECORD_COLUMNS) or set(row) == set(RECORD_COLUMNS)
+    assert row["source"] == "carteco" and row["source_id"] == "42"
+    assert row["siren"] == "123456789" and row["geo_precision"] == "source"
+    assert all(row[c] == [] for c in LIST_COLUMNS if c in RECORD_COLUMNS)
+    assert row["email"] is None
+    bare = record("sinoe", "7", siren=None, geo_precision=None)
+    assert bare["siren"] is None and bare["geo_precision"] is None
+    with pytest.raises(TypeError, match="nmae"):
+        record("sinoe", "7", nmae="typo")
