@@ -3,8 +3,10 @@
 import streamlit as st
 
 from mapping.screens import import_texts, texts
+from pages._data import APP_MARKER
 
 st.set_page_config(page_title=texts.APP_TITLE, layout="wide")
+st.session_state[APP_MARKER] = True  # pages know they run inside this navigation
 st.navigation(
     [
         st.Page("pages/map.py", title=texts.MAP_PAGE_TITLE, default=True),

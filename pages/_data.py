@@ -13,6 +13,7 @@ import geopandas as gpd
 import streamlit as st
 
 from mapping import store
+from mapping.build.records import SourceRecords, read_source_records, records_path
 from mapping.screens import query
 from mapping.search.index import SupplierIndex
 
@@ -23,6 +24,10 @@ def table_key() -> tuple[str, int | None]:
     """Cache key of the built table: its path and modification time (a rebuild gives new objects)."""
     path: Path = store.build_path()
     return str(path), (path.stat().st_mtime_ns if path.exists() else None)
+
+
+#: Set by ``app.py`` in each session it runs: the page then runs inside its navigation.
+APP_MARKER = "_sourcier_app"
 
 
 def enter_through_app() -> None:
@@ -36,9 +41,10 @@ def enter_through_app() -> None:
     from streamlit.runtime.pages_manager import PagesManager  # no public switch for this (Streamlit 1.67)
 
     if PagesManager.uses_pages_directory:
-        log.info("Première visite directe d'une page : passage par la navigation de app.py")
         PagesManager.uses_pages_directory = False
-        st.rerun()
+        if not st.session_state.get(APP_MARKER):  # run straight from the URL, without app.py: go through it
+            log.info("Première visite directe d'une page : passage par la navigation de app.py")
+            st.rerun()
 
 
 @st.cache_resource(max_entries=1, show_spinner="Chargement des acteurs…")
@@ -53,6 +59,14 @@ def search_index(path: str, mtime_ns: int | None) -> tuple[SupplierIndex, dict[s
     """The search index of :func:`suppliers` (same key) and the counts shown next to each criterion."""
     actors = suppliers(path, mtime_ns)
     return SupplierIndex(actors), query.option_counts(actors)
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def source_records(path: str, mtime_ns: int | None) -> SourceRecords:
+    """The source records behind each actor (``records.parquet`` beside the table), for the cards."""
+    actors = suppliers(path, mtime_ns)  # builds the table (and its records) first when missing
+    log.info("Enregistrements sources de %s (%d acteurs)", path, len(actors))
+    return read_source_records(records_path(Path(path)))
 
 
 @st.cache_data(ttl=300, show_spinner=False)

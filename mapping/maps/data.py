@@ -270,7 +270,7 @@ POPUP_CALLBACK = r"""(function () {
             h += "<div><a href='" + url + "' target='_blank' rel='noopener noreferrer'>";
             h += LBL.website + "</a></div>";
         }
-        if (r[13] !== undefined && r[13] !== null) {
+        if (typeof r[13] === "number") {
             h += line(LBL.distance, (r[13] / 10).toFixed(1).replace(".", ",") + " km");
         }
         h += line(LBL.sources, names(T.S[r[12]], T.s));

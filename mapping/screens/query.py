@@ -235,6 +235,11 @@ def run_search(
     )
 
 
+def all_results(index: SupplierIndex, criteria: Mapping[str, object]) -> gpd.GeoDataFrame:
+    """Every actor matching ``criteria`` (an outcome's ``criteria``), for the exports: not only the rows shown."""
+    return index.search(**criteria)
+
+
 def _labels(name: str, values: object) -> list[str]:
     return taxonomy.labels_for(name, as_list(values))
 

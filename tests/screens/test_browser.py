@@ -98,6 +98,18 @@ def browser_page(chromium: Path):
             browser.close()
 
 
+def _wait_until_still(page, locator, *, checks: int = 4, every_ms: int = 400) -> None:
+    """Wait until ``locator``'s box has not moved for ``checks`` consecutive looks (layout settled)."""
+    last, still = None, 0
+    for _ in range(100):
+        box = locator.bounding_box()
+        still = still + 1 if box == last else 0
+        if still >= checks:
+            return
+        last = box
+        page.wait_for_timeout(every_ms)
+
+
 def _watch(page) -> dict[str, list[str]]:
     seen: dict[str, list[str]] = {"errors": [], "console": [], "failed": [], "requests": []}
     page.on("pageerror", lambda exc: seen["errors"].append(str(exc)))
@@ -145,6 +157,8 @@ def test_untrusted_names_do_not_run_in_the_browser(chromium, tmp_path, actors_fa
         frame_el.wait_for()
         frame = page.frame_locator(MAP_FRAME)
         frame.locator(FEATURES).first.wait_for(state="visible")
+        page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for()
+        _wait_until_still(page, frame_el)  # spinners of the first run leave: the map frame moves up once
         # Zoom on one marker (out of its clusters), then hover and click it as a user would.
         inner = frame_el.element_handle().content_frame()
         where = inner.evaluate(
@@ -172,8 +186,17 @@ def test_untrusted_names_do_not_run_in_the_browser(chromium, tmp_path, actors_fa
         tooltip = frame.locator(".leaflet-tooltip")
         tooltip.wait_for(state="visible")
         assert tooltip.inner_text() == XSS_NAME  # the name, shown as text
-        page.mouse.click(x, y)
         popup = frame.locator(".leaflet-popup-content")
+        for _ in range(5):  # the page may still move the frame (late layout): measure again, click again
+            frame_box = frame_el.bounding_box()
+            x, y = frame_box["x"] + where["x"], frame_box["y"] + where["y"]
+            page.mouse.click(x, y)
+            try:
+                popup.wait_for(state="visible", timeout=5_000)
+                break
+            except Exception:
+                continue
+        popup.wait_for(state="visible")
         popup.wait_for(state="visible")
         assert XSS_NAME in popup.inner_text()  # shown as text
         assert popup.locator("img").count() == 0
