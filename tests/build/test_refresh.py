@@ -70,7 +70,10 @@ def test_success_swaps_in_new_snapshot_with_manifest(snapshots):
     manifest = json.loads((snapshots / "carteco" / "manifest.json").read_text())
     assert manifest["records"] == 1 and manifest["demo"] is False
     assert manifest["url"] == "https://carteco.example"
-    assert not [p for p in snapshots.iterdir() if p.name.startswith(".")]  # no temporary left
+    assert [p.name for p in snapshots.iterdir() if p.name.startswith(".")] == [".history"]  # no temporary left
+    kept = snapshots / ".history" / "carteco" / result.previous_version / "elements.json"
+    assert kept.read_bytes() == b'{"ontology":"gogofull","data":[]}'  # the replaced snapshot is kept
+    assert result.records_before == 0 and len(result.sha256) == 64
 
 
 @pytest.mark.parametrize(
