@@ -180,7 +180,7 @@ def replace_snapshot(
             target.write_bytes(content)
         raw = manifest if isinstance(manifest, bytes) else manifest_bytes(manifest)
         (tmp / MANIFEST_NAME).write_bytes(raw)
-        archive = _new_version_dir(name, root) if keep > 0 and (root / name).exists() else None
+        archive = _new_version_dir(name, root) if keep > 0 and _has_files(root / name) else None
         swap(tmp, root / name, archive=archive)
     finally:
         if tmp.exists():
@@ -201,6 +201,11 @@ def write_snapshot(
     """Replace the snapshot of ``name`` atomically, the old one kept in its history; return its
     folder (see :func:`replace_snapshot`)."""
     return replace_snapshot(name, files, manifest, root=root, keep=keep).folder
+
+
+def _has_files(folder: Path) -> bool:
+    """True when ``folder`` holds a file (an empty or missing snapshot is not worth keeping)."""
+    return folder.is_dir() and any(p.is_file() for p in folder.rglob("*"))
 
 
 def _new_version_dir(name: str, root: Path) -> Path:

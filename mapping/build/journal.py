@@ -3,9 +3,9 @@
 Each import, refresh and restore appends one :class:`Entry` (who, when, what, with which file, how
 many rows and actors) to ``SOURCIER_JOURNAL_PATH`` (default ``<data>/journal.jsonl``). A line is
 written with one ``write`` on a file opened in append mode, under an exclusive ``flock`` (several
-Streamlit sessions and the command line may write at once), then ``fsync``-ed: an entry is either
-whole on disk or absent. :func:`read` skips a line it cannot parse (a torn last line after a power
-cut) with a warning rather than losing the others.
+Streamlit sessions and the command line may write at once), then ``fsync``-ed. A torn last line
+(power cut during a write) is ended before the next entry, and :func:`read` skips a line it cannot
+parse with a warning rather than losing the others.
 """
 
 from __future__ import annotations
@@ -83,10 +83,13 @@ def append(entry: Entry, path: Path | None = None) -> Path:
     path = Path(path or journal_path())
     path.parent.mkdir(parents=True, exist_ok=True)
     line = (entry.to_json() + "\n").encode("utf-8")
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
     try:
         if fcntl is not None:
             fcntl.flock(fd, fcntl.LOCK_EX)
+        size = os.fstat(fd).st_size
+        if size and os.pread(fd, 1, size - 1) != b"\n":
+            line = b"\n" + line  # a torn last line (power cut) must not swallow this entry
         os.write(fd, line)
         os.fsync(fd)
     finally:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import connectors
-from mapping.__main__ import main
 from connectors.snapshots import Written
+from mapping.__main__ import main
 from mapping.build import changes, imports, refresh
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "partners"

@@ -12,8 +12,10 @@ import responses
 
 import connectors
 import mapping.build.refresh as refresh_module
+from connectors.snapshots import history
 from mapping import store
 from mapping.__main__ import main
+from mapping.build import journal
 from mapping.build.refresh import refresh_source
 from mapping.http import HttpClient
 from tests.connectors.conftest import FIXTURES
@@ -178,7 +180,7 @@ def test_every_fault_keeps_the_previous_snapshot(waste_root, name, fault, reason
     assert not [p for p in waste_root.iterdir() if p.name.startswith(".")]
 
 
-def test_cli_one_source_fails_the_others_swap_and_exit_1(waste_root, monkeypatch, capsys):
+def test_cli_one_source_fails_the_others_swap_and_exit_1(waste_root, monkeypatch, capsys, private_journal):
     monkeypatch.setenv("SOURCIER_SNAPSHOTS_DIR", str(waste_root))
     monkeypatch.setattr(refresh_module, "default_client", fake_client)
     before_sinoe = (waste_root / "sinoe" / "old-page.json").read_bytes()
@@ -200,6 +202,13 @@ def test_cli_one_source_fails_the_others_swap_and_exit_1(waste_root, monkeypatch
     assert (waste_root / "sinoe" / "old-page.json").read_bytes() == before_sinoe
     assert (waste_root / "georisques" / "dep-45" / "page-0001.json").exists()
     assert store.data_status(waste_root)["sources"]["georisques"]["records"] == 31
+    entries = journal.read(private_journal)  # the two swapped snapshots are journalled, the failure is not
+    assert [(e["action"], e["source"], e["records_after"]) for e in entries] == [
+        ("refresh", "ademe_lvao", 96),
+        ("refresh", "georisques", 31),
+    ]
+    assert all(e["via"] == journal.VIA_CLI and e["user"] and len(e["sha256"]) == 64 for e in entries)
+    assert entries[1]["previous_version"] in [v.id for v in history("georisques", waste_root)]
 
 
 def test_cli_every_source_ok_exits_0(waste_root, monkeypatch, capsys):
