@@ -53,7 +53,7 @@ def _accept(result: imports.ImportResult, who: Access) -> None:
     blocked = drop.exceeds and not confirmed
     if accept.button(texts.ACCEPT_BUTTON, type="primary", disabled=blocked):
         try:
-            with st.spinner(texts.REBUILD_BUTTON + "…"):
+            with st.spinner(texts.SAVING):
                 entry = changes.accept_import(result, user=who.user, via=journal.VIA_WEB, force=confirmed, rebuild=True)
         except changes.TooManyDropped as exc:  # the file was checked before the source changed
             st.session_state["import_drop"] = exc.drop
@@ -126,7 +126,7 @@ def restore_section(who: Access) -> None:
     )
     if who.allowed and st.button(texts.RESTORE_BUTTON, key="restore_button"):
         try:
-            with st.spinner(texts.REBUILD_BUTTON + "…"):
+            with st.spinner(texts.SAVING):
                 entry = changes.restore_source(source, chosen, user=who.user, via=journal.VIA_WEB, rebuild=True)
         except (OSError, SourceError) as exc:
             log.exception("Restauration %s impossible", source)

@@ -69,7 +69,9 @@ class Entry:
 
     def to_json(self) -> str:
         """The entry as one JSON line (no newline inside)."""
-        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+        fields = asdict(self)
+        ordered = {"at": fields.pop("at"), **fields}  # the date first: the file reads like a log
+        return json.dumps(ordered, ensure_ascii=False, separators=(",", ":"))
 
 
 def journal_path() -> Path:

@@ -45,6 +45,7 @@ CONFIRM_DROP = "Je confirme : retirer {dropped} structures de la source"
 CONFIRM_HINT = "Cochez la case ci-dessous pour confirmer, ou annulez et vérifiez le fichier."
 
 # After a change.
+SAVING = "Enregistrement et reconstruction de la table des acteurs…"
 REBUILT_AFTER = "Table des acteurs reconstruite : {before} → {after} acteurs."
 NOT_REBUILT = "La table n'a pas pu être reconstruite : utilisez le bouton ci-dessous ou « python -m mapping build »."
 
