@@ -18,6 +18,7 @@ from mapping.errors import SourceError
 from mapping.screens import import_texts as texts
 from mapping.screens.access import Access
 from mapping.screens.history import version_label
+from mapping.screens.texts import markdown_text
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ def _report(result: imports.ImportResult) -> None:
         counts = {"rows_read": report.rows_read, "imported": report.imported, "records": report.records}
         st.success(texts.COUNTS.format(rejected=len(report.rejected), **counts))
     else:
-        st.error(texts.FILE_REFUSED.format(reason=report.fatal))
+        st.error(texts.FILE_REFUSED.format(reason=markdown_text(report.fatal)))
     st.text(report.text())
     refused = imports.rejected_rows(report)
     if refused:
@@ -47,7 +48,7 @@ def _accept(result: imports.ImportResult, who: Access) -> None:
     drop: changes.Drop = st.session_state["import_drop"]
     confirmed = False
     if drop.exceeds:
-        st.warning(f"{drop.message()} {texts.CONFIRM_HINT}", icon=":material/warning:")
+        st.warning(f"{markdown_text(drop.message())} {texts.CONFIRM_HINT}", icon=":material/warning:")
         confirmed = st.checkbox(texts.CONFIRM_DROP.format(dropped=drop.dropped), key="import_confirm")
     accept, cancel = st.columns(2)
     blocked = drop.exceeds and not confirmed
@@ -60,11 +61,12 @@ def _accept(result: imports.ImportResult, who: Access) -> None:
             st.rerun()
         except (OSError, ValueError) as exc:
             log.exception("Import %s impossible", result.source)
-            st.error(texts.WRITE_ERROR.format(error=exc))
+            st.error(texts.WRITE_ERROR.format(error=markdown_text(str(exc))))
         else:
             for key in ("import_result", "import_drop", "import_confirm"):
                 st.session_state.pop(key, None)
-            done = texts.ACCEPTED.format(records=result.report.records, title=_title(result.source))
+            title = markdown_text(_title(result.source))
+            done = texts.ACCEPTED.format(records=result.report.records, title=title)
             st.session_state["import_done"] = (done, entry.actors_before, entry.actors_after)
             st.rerun()
     if cancel.button(texts.CANCEL_BUTTON):
@@ -130,10 +132,10 @@ def restore_section(who: Access) -> None:
                 entry = changes.restore_source(source, chosen, user=who.user, via=journal.VIA_WEB, rebuild=True)
         except (OSError, SourceError) as exc:
             log.exception("Restauration %s impossible", source)
-            st.error(texts.RESTORE_ERROR.format(error=exc))
+            st.error(texts.RESTORE_ERROR.format(error=markdown_text(str(exc))))
         else:
             records = versions[chosen].manifest.get("records")
-            done = texts.RESTORED.format(version=chosen, title=_title(source), records=records)
+            done = texts.RESTORED.format(version=chosen, title=markdown_text(_title(source)), records=records)
             st.session_state["restore_done"] = (done, entry.actors_before, entry.actors_after)
             st.rerun()
     _done("restore_done")

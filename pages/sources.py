@@ -9,6 +9,7 @@ from mapping import store
 from mapping.build import imports, journal
 from mapping.screens import access, history
 from mapping.screens import import_texts as texts
+from mapping.screens.texts import markdown_text
 from pages._data import enter_through_app
 from pages._source_changes import import_section, restore_section
 
@@ -26,9 +27,9 @@ st.dataframe(imports.sources_overview(status), hide_index=True, width="stretch")
 
 st.subheader(texts.IMPORT_HEADER)
 if not who.allowed:
-    st.info(who.reason, icon=":material/lock:")
+    st.info(markdown_text(who.reason), icon=":material/lock:")  # the identity is text, never Markdown
 else:
-    st.caption(texts.SIGNED_IN_AS.format(user=who.user) if who.user else texts.OPEN_ACCESS)
+    st.caption(texts.SIGNED_IN_AS.format(user=markdown_text(who.user)) if who.user else texts.OPEN_ACCESS)
     import_section(who)
 
 st.subheader(texts.HISTORY_HEADER)

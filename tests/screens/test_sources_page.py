@@ -191,3 +191,10 @@ def test_refused_file_shows_the_reason(page: AppTest) -> None:
     assert not page.exception
     assert "type de fichier refusé" in page.error[0].value
     assert not page.button
+
+
+def test_identity_is_shown_as_text_not_markdown(page: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    as_agent(monkeypatch, {"X-Forwarded-User": "[piège](https://evil.example) <b>x</b>"})
+    page.run()
+    assert not page.exception
+    assert "« \\[piège\\](https://evil.example) \\<b\\>x\\</b\\> »" in page.info[0].value
