@@ -218,3 +218,18 @@ def test_cli_every_source_ok_exits_0(waste_root, monkeypatch, capsys):
         serve_snapshot(rsps, connectors.get("georisques"), FIXTURES / "georisques")
         assert main(["refresh", "--source", "georisques"]) == 0
     assert "Toutes les sources ont été rafraîchies" in capsys.readouterr().out
+
+
+def test_cli_refresh_with_build_journals_actors_after(waste_root, monkeypatch, capsys, private_journal, tmp_path):
+    for name in connectors.REGISTRY:  # the build reads every source: empty snapshots for the others
+        (waste_root / name).mkdir(exist_ok=True)
+    monkeypatch.setenv("SOURCIER_SNAPSHOTS_DIR", str(waste_root))
+    monkeypatch.setenv("SOURCIER_BUILD_PATH", str(tmp_path / "build" / "suppliers.parquet"))
+    monkeypatch.setattr(refresh_module, "default_client", fake_client)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        serve_snapshot(rsps, connectors.get("georisques"), FIXTURES / "georisques")
+        assert main(["refresh", "--source", "georisques", "--build"]) == 0
+    assert "python -m mapping build" not in capsys.readouterr().out
+    (entry,) = journal.read(private_journal)
+    assert entry["source"] == "georisques" and entry["actors_before"] is None
+    assert entry["actors_after"] == journal.count_actors() and entry["actors_after"] > 0
