@@ -142,6 +142,7 @@ def accept_import(
     drop = drop_check(result, root=root, limit=limit)
     if drop.exceeds and not force:
         raise TooManyDropped(drop)
+    at = journal.now()  # the change's time, not the end of the rebuild
     before = journal.count_actors()
     records_before = read_manifest(result.source, root).get("records")
     written = imports.write_import(result, root=root)
@@ -151,6 +152,7 @@ def accept_import(
         source=result.source,
         user=user,
         via=via,
+        at=at,
         file_name=result.file_name,
         sha256=imports.file_sha256(result),
         rows_read=report.rows_read,
@@ -184,6 +186,7 @@ def restore_source(
     SourceError
         When there is no such version (French message; nothing is changed).
     """
+    at = journal.now()
     before = journal.count_actors()
     records_before = read_manifest(source, root).get("records")
     chosen, written = restore_snapshot(source, version, root=root)
@@ -193,6 +196,7 @@ def restore_source(
         source=source,
         user=user,
         via=via,
+        at=at,
         file_name=stored.get("file_name"),
         sha256=digest(read_snapshot(source, root)),
         records_before=records_before,

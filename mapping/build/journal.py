@@ -38,6 +38,11 @@ VIA_WEB = "application"
 VIA_CLI = "ligne de commande"
 
 
+def now() -> str:
+    """The current UTC time as the journal writes it (ISO 8601, seconds)."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
 @dataclass(frozen=True)
 class Entry:
     """One change of one source.
@@ -51,7 +56,7 @@ class Entry:
     source: str
     user: str | None
     via: str
-    at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    at: str = field(default_factory=now)
     file_name: str | None = None
     sha256: str | None = None
     rows_read: int | None = None
@@ -139,4 +144,15 @@ def system_user() -> str:
         return f"uid {os.getuid()}"
 
 
-__all__ = ["ACTIONS", "VIA_CLI", "VIA_WEB", "Entry", "append", "count_actors", "journal_path", "read", "system_user"]
+__all__ = [
+    "ACTIONS",
+    "VIA_CLI",
+    "VIA_WEB",
+    "Entry",
+    "append",
+    "count_actors",
+    "journal_path",
+    "now",
+    "read",
+    "system_user",
+]
