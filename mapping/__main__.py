@@ -1,4 +1,10 @@
-"""Command line: ``python -m mapping build | refresh [--source NAME] | import SOURCE FILE | demo``."""
+"""Command line: ``python -m mapping build | refresh | import | history | restore | demo``.
+
+Exit codes: 0 success; 1 the change failed (source error, refused file, unknown version), nothing
+changed; 2 unknown source; 3 an import would remove more structures than ``SOURCIER_IMPORT_MAX_DROP``
+allows and ``--force`` was not given, nothing changed. Every change is journalled
+(:mod:`mapping.build.journal`) under the system account that ran the command.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +14,16 @@ import sys
 from pathlib import Path
 
 import connectors
-from mapping.build.imports import import_file, partner_sources
+from connectors.snapshots import history
+from mapping.build import changes, journal
+from mapping.build.imports import partner_sources, read_import
 from mapping.build.pipeline import build
 from mapping.build.refresh import refresh
 from mapping.demo.render import write_demo
+from mapping.errors import SourceError
+from mapping.screens.history import entry_line, version_line
+
+REBUILD_HINT = "Lancez « python -m mapping build » pour reconstruire la table (ou ajoutez --build)."
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -29,7 +41,7 @@ def _refresh(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    results = refresh(names, region=args.region)
+    results = refresh(names, region=args.region, user=journal.system_user(), rebuild=args.build)
     for r in results:
         print(r.line(), file=sys.stdout if r.ok else sys.stderr)
     failed = [r.source for r in results if not r.ok]
@@ -42,7 +54,8 @@ def _refresh(args: argparse.Namespace) -> int:
         )
     else:
         print("Toutes les sources ont été rafraîchies.")
-    print("Lancez « python -m mapping build » pour reconstruire la table.")
+    if not args.build:
+        print(REBUILD_HINT)
     return 0
 
 
@@ -51,14 +64,59 @@ def _import(args: argparse.Namespace) -> int:
     if args.source not in sources:
         print(f"Source non importable : {args.source}. Sources à importer : {', '.join(sources)}", file=sys.stderr)
         return 2
-    result = import_file(args.source, args.file, region=args.region)
+    result = read_import(args.source, args.file, region=args.region)
     text = result.report.text()
     if not result.ok:
         print(text, file=sys.stderr)
         print("Import refusé : l'instantané précédent est conservé.", file=sys.stderr)
         return 1
     print(text)
-    print(f"Instantané data/snapshots/{args.source}/ remplacé. Lancez « python -m mapping build » pour reconstruire.")
+    try:
+        entry = changes.accept_import(
+            result, user=journal.system_user(), via=journal.VIA_CLI, force=args.force, rebuild=args.build
+        )
+    except changes.TooManyDropped as exc:
+        print(f"{exc} Relancez avec --force pour confirmer l'import.", file=sys.stderr)
+        return 3
+    print(f"Instantané de {args.source} remplacé.")
+    print(entry_line(entry))
+    if not args.build:
+        print(REBUILD_HINT)
+    return 0
+
+
+def _known(source: str) -> bool:
+    if source in connectors.REGISTRY:
+        return True
+    print(f"Source inconnue : {source}. Sources disponibles : {', '.join(connectors.REGISTRY)}", file=sys.stderr)
+    return False
+
+
+def _history(args: argparse.Namespace) -> int:
+    if not _known(args.source):
+        return 2
+    versions = history(args.source)
+    if not versions:
+        print(f"{args.source} : aucune version précédente conservée.")
+    for version in versions:
+        print(version_line(version))
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    if not _known(args.source):
+        return 2
+    try:
+        entry = changes.restore_source(
+            args.source, args.version, user=journal.system_user(), via=journal.VIA_CLI, rebuild=args.build
+        )
+    except SourceError as exc:
+        print(f"Restauration impossible — {exc}. L'instantané actuel est conservé.", file=sys.stderr)
+        return 1
+    print(f"{args.source} : version {entry.restored_version} restaurée.")
+    print(entry_line(entry))
+    if not args.build:
+        print(REBUILD_HINT)
     return 0
 
 
@@ -74,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mapping", description="Sourcier : données des fournisseurs")
     parser.add_argument("-v", "--verbose", action="store_true", help="journal détaillé")
     sub = parser.add_subparsers(dest="command", required=True)
+    build_help = "reconstruire la table juste après (le journal note alors les acteurs après)"
 
     p = sub.add_parser("build", help="construire la table fusionnée à partir des instantanés (hors ligne)")
     p.add_argument("--region", default=None, help="code INSEE de la région (défaut : SOURCIER_REGION ou 24)")
@@ -89,13 +148,30 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("refresh", help="récupérer les données en ligne dans les instantanés")
     p.add_argument("--source", action="append", help="ne rafraîchir que cette source (répétable)")
     p.add_argument("--region", default=None)
+    p.add_argument("--build", action="store_true", help=build_help)
     p.set_defaults(func=_refresh)
 
     p = sub.add_parser("import", help="importer le fichier d'une source partenaire (CSV ou XLSX)")
     p.add_argument("source", help="cress, urscop, france_active, cducentre ou agire")
     p.add_argument("file", type=Path, help="fichier CSV (; , ou tabulation) ou XLSX")
     p.add_argument("--region", default=None)
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="importer même si le fichier retire plus de structures que le seuil (SOURCIER_IMPORT_MAX_DROP)",
+    )
+    p.add_argument("--build", action="store_true", help=build_help)
     p.set_defaults(func=_import)
+
+    p = sub.add_parser("history", help="lister les instantanés précédents conservés d'une source")
+    p.add_argument("source", help="nom de la source (cress, carteco…)")
+    p.set_defaults(func=_history)
+
+    p = sub.add_parser("restore", help="remettre en place un instantané précédent d'une source")
+    p.add_argument("source", help="nom de la source (cress, carteco…)")
+    p.add_argument("version", nargs="?", default=None, help="identifiant de version (défaut : la précédente)")
+    p.add_argument("--build", action="store_true", help=build_help)
+    p.set_defaults(func=_restore)
 
     p = sub.add_parser("demo", help="régénérer les données de démonstration")
     p.add_argument("--actors", type=int, default=6000)

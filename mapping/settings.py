@@ -1,4 +1,4 @@
-"""Every setting of Sourcier in one place: folders, region, HTTP policy, service URLs.
+"""Every setting of Sourcier in one place: folders, region, HTTP policy, service URLs, who may import.
 
 This is the only module that reads the environment. :func:`get` returns the current
 :class:`Settings`; it is built once and rebuilt only when a ``SOURCIER_*`` variable changed (tests
@@ -32,6 +32,11 @@ VARIABLES: Mapping[str, str] = MappingProxyType(
         "SOURCIER_BAN_URL": "URL de base du géocodeur BAN (défaut : Géoplateforme)",
         "SOURCIER_HTTP_TIMEOUT": "délais HTTP en secondes « connexion,lecture » (défaut `5,60`)",
         "SOURCIER_SKIP_BROWSER": "`1` : ignorer explicitement les tests navigateur quand `/usr/bin/chromium` manque",
+        "SOURCIER_USER_HEADER": "en-tête HTTP de confiance portant l'identité de l'agent (p. ex. `X-Forwarded-User`)",
+        "SOURCIER_IMPORTERS": "identités autorisées à importer et restaurer dans l'application (virgules)",
+        "SOURCIER_JOURNAL_PATH": "journal des modifications (JSON Lines) ; défaut `<données>/journal.jsonl`",
+        "SOURCIER_HISTORY_KEEP": "nombre d'instantanés précédents conservés par source (défaut `10`, `0` : aucun)",
+        "SOURCIER_IMPORT_MAX_DROP": "part (%) des structures qu'un import retire sans confirmation (défaut `30`)",
     }
 )
 
@@ -54,6 +59,10 @@ SOURCE_RATES: Mapping[str, float] = MappingProxyType(
 )
 #: Géoplateforme geocoder (the BAN's current home).
 BAN_URL = "https://data.geopf.fr/geocodage"
+#: Previous snapshots kept per source.
+DEFAULT_HISTORY_KEEP = 10
+#: Share of a source's records (0-1) an import may remove without ``--force`` / confirmation.
+DEFAULT_IMPORT_MAX_DROP = 0.30
 
 
 @dataclass(frozen=True)
@@ -71,6 +80,18 @@ class Settings:
     user_agent: str = USER_AGENT
     default_rate: float = DEFAULT_RATE
     source_rates: Mapping[str, float] = field(default_factory=lambda: SOURCE_RATES)
+    #: Trusted request header naming the agent (None: imports open to every visitor, as on a laptop).
+    user_header: str | None = None
+    #: Identities allowed to import and restore from the app (casefolded).
+    importers: frozenset[str] = frozenset()
+    journal_path: Path | None = None
+    history_keep: int = DEFAULT_HISTORY_KEEP
+    import_max_drop: float = DEFAULT_IMPORT_MAX_DROP
+
+    @property
+    def imports_restricted(self) -> bool:
+        """True when the app must check who imports (a header or a list of importers is set)."""
+        return self.user_header is not None or bool(self.importers)
 
     @property
     def reference_dir(self) -> Path:
@@ -107,6 +128,27 @@ def _timeout(text: str) -> tuple[float, float]:
     return (parts[0], parts[1]) if len(parts) == 2 and min(parts) > 0 else DEFAULT_TIMEOUT
 
 
+def _count(text: str, default: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        return default
+    return value if value >= 0 else default
+
+
+def _percent(text: str, default: float) -> float:
+    try:
+        value = float(text.replace("%", "").replace(",", ".").strip())
+    except ValueError:
+        return default
+    return value / 100 if 0 <= value <= 100 else default
+
+
+def identities(text: str) -> frozenset[str]:
+    """``"alice, Bob@region.fr"`` -> ``{"alice", "bob@region.fr"}`` (casefolded, blanks dropped)."""
+    return frozenset(part.strip().casefold() for part in text.split(",") if part.strip())
+
+
 def load(environ: Mapping[str, str]) -> Settings:
     """Settings from an environment mapping (pure: tests pass a dict)."""
 
@@ -128,6 +170,11 @@ def load(environ: Mapping[str, str]) -> Settings:
         ban_url=(value("SOURCIER_BAN_URL") or BAN_URL).rstrip("/"),
         timeout=_timeout(value("SOURCIER_HTTP_TIMEOUT")) if value("SOURCIER_HTTP_TIMEOUT") else DEFAULT_TIMEOUT,
         source_urls=MappingProxyType(urls),
+        user_header=value("SOURCIER_USER_HEADER") or None,
+        importers=identities(value("SOURCIER_IMPORTERS")),
+        journal_path=Path(value("SOURCIER_JOURNAL_PATH") or data_dir / "journal.jsonl"),
+        history_keep=_count(value("SOURCIER_HISTORY_KEEP"), DEFAULT_HISTORY_KEEP),
+        import_max_drop=_percent(value("SOURCIER_IMPORT_MAX_DROP"), DEFAULT_IMPORT_MAX_DROP),
     )
 
 
@@ -144,4 +191,4 @@ def get() -> Settings:
     return _cache[1]
 
 
-__all__ = ["REPO_ROOT", "VARIABLES", "Settings", "env_var_name", "get", "load"]
+__all__ = ["REPO_ROOT", "VARIABLES", "Settings", "env_var_name", "get", "identities", "load"]

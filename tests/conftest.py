@@ -100,6 +100,15 @@ def make_actors(n: int = 40, *, seed: int = 0, **columns: list) -> gpd.GeoDataFr
     return gdf
 
 
+@pytest.fixture(autouse=True)
+def private_journal(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test journals into its own file: a test that imports or restores never writes the
+    checkout's ``data/journal.jsonl``."""
+    path = tmp_path_factory.mktemp("journal") / "journal.jsonl"
+    monkeypatch.setenv("SOURCIER_JOURNAL_PATH", str(path))
+    return path
+
+
 @pytest.fixture
 def actors_factory() -> Callable[..., gpd.GeoDataFrame]:
     """The :func:`make_actors` factory (``actors_factory(n, seed=..., name=[...])``)."""

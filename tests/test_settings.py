@@ -63,6 +63,11 @@ def test_load_reads_each_variable(tmp_path):
         "SOURCIER_CARTECO_URL": "http://127.0.0.1:9/",
         "SOURCIER_BAN_URL": "http://127.0.0.1:8/geo/",
         "SOURCIER_HTTP_TIMEOUT": "3,30",
+        "SOURCIER_USER_HEADER": "X-Forwarded-User",
+        "SOURCIER_IMPORTERS": "alice, Bob ,,",
+        "SOURCIER_JOURNAL_PATH": str(tmp_path / "j.jsonl"),
+        "SOURCIER_HISTORY_KEEP": "3",
+        "SOURCIER_IMPORT_MAX_DROP": "45 %",
     }
     s = settings.load(env)
     assert s.data_dir == tmp_path and s.snapshots_dir == tmp_path / "snapshots"
@@ -73,12 +78,18 @@ def test_load_reads_each_variable(tmp_path):
     assert s.source_url("sinoe", "https://default/") == "https://default"
     assert s.ban_url == "http://127.0.0.1:8/geo"
     assert s.timeout == (3.0, 30.0)
+    assert s.user_header == "X-Forwarded-User" and s.importers == {"alice", "bob"} and s.imports_restricted
+    assert s.journal_path == tmp_path / "j.jsonl" and s.history_keep == 3 and s.import_max_drop == 0.45
 
 
 def test_defaults_and_bad_values():
     s = settings.load({"SOURCIER_HTTP_TIMEOUT": "vite"})
     assert s.region == "24" and s.timeout == settings.DEFAULT_TIMEOUT
     assert s.data_dir == settings.REPO_ROOT / "data"
+    assert s.user_header is None and s.importers == frozenset() and not s.imports_restricted
+    assert s.journal_path == s.data_dir / "journal.jsonl" and s.history_keep == 10 and s.import_max_drop == 0.30
+    bad = settings.load({"SOURCIER_HISTORY_KEEP": "-1", "SOURCIER_IMPORT_MAX_DROP": "150"})
+    assert bad.history_keep == 10 and bad.import_max_drop == 0.30
     assert s.rate("recherche_entreprises") == 2.0 and s.rate("inconnue") == settings.DEFAULT_RATE
 
 

@@ -1,7 +1,8 @@
 """Import a partner file: read -> validate -> report -> enrich -> write the source's snapshot atomically.
 
 Used by ``python -m mapping import SOURCE FILE`` and by the « Sources et imports » page (which shows
-the report of :func:`prepare_import` before the user accepts it with :func:`write_import`). The
+the report of :func:`prepare_import` before the user accepts it; acceptance, its drop threshold and
+its journal entry are :func:`mapping.build.changes.accept_import`, which calls :func:`write_import`). The
 snapshot folder ``data/snapshots/<source>/`` then holds the file as received (``<source>.csv`` or
 ``<source>.xlsx``), ``enrichment.json`` (:mod:`mapping.build.enrich`) and ``manifest.json``.
 """
@@ -20,7 +21,7 @@ import geopandas as gpd
 import connectors
 from connectors.partner_files import EXTENSIONS, PartnerFileError, decode_text, is_xlsx
 from connectors.partner_validate import ValidationReport, validate_file
-from connectors.snapshots import write_snapshot
+from connectors.snapshots import Written, replace_snapshot
 from mapping import store
 from mapping.build import enrich
 
@@ -139,6 +140,11 @@ def prepare_import(
     return result
 
 
+def file_sha256(result: ImportResult) -> str:
+    """SHA-256 of the file as received (stored in the manifest and the journal)."""
+    return hashlib.sha256(result.content).hexdigest()
+
+
 def manifest(result: ImportResult, *, imported_at: datetime | None = None, demo: bool = False) -> dict[str, Any]:
     """The ``manifest.json`` of an import (``fetched_at`` is the import date)."""
     connector = connectors.get(result.source)
@@ -155,7 +161,7 @@ def manifest(result: ImportResult, *, imported_at: datetime | None = None, demo:
         "import": {
             **result.report.summary(),
             "stored_as": result.stored_name,
-            "sha256": hashlib.sha256(result.content).hexdigest(),
+            "sha256": file_sha256(result),
         },
     }
 
@@ -167,8 +173,9 @@ def snapshot_files(result: ImportResult) -> list[tuple[str, bytes]]:
 
 def write_import(
     result: ImportResult, *, root: Path | None = None, imported_at: datetime | None = None, demo: bool = False
-) -> Path:
-    """Replace ``<root>/<source>/`` by the import's snapshot with an atomic folder swap.
+) -> Written:
+    """Replace ``<root>/<source>/`` by the import's snapshot with an atomic folder swap, the replaced
+    snapshot kept in the source's history. Checks and journal: :mod:`mapping.build.changes`.
 
     Raises
     ------
@@ -178,15 +185,15 @@ def write_import(
     if not result.ok:
         msg = f"import refusé, rien n'est écrit : {result.report.fatal}"
         raise ValueError(msg)
-    folder = write_snapshot(
+    written = replace_snapshot(
         result.source, snapshot_files(result), manifest(result, imported_at=imported_at, demo=demo), root=root
     )
-    log.info("Import %s : %d structures écrites dans %s", result.source, result.report.records, folder)
-    return folder
+    log.info("Import %s : %d structures écrites dans %s", result.source, result.report.records, written.folder)
+    return written
 
 
-def import_file(source: str, path: Path, *, root: Path | None = None, region: str | None = None) -> ImportResult:
-    """Read ``path``, validate it and, when something is importable, write the snapshot (CLI)."""
+def read_import(source: str, path: Path, *, region: str | None = None) -> ImportResult:
+    """Read ``path`` and validate it, writing nothing (CLI; an unreadable file gives a refused result)."""
     path = Path(path)
     try:
         content = path.read_bytes()
@@ -195,10 +202,7 @@ def import_file(source: str, path: Path, *, root: Path | None = None, region: st
         reason = f"lecture impossible ({exc.strerror or type(exc).__name__})"
         report = ValidationReport(source=source, title=title, file_name=path.name, fatal=reason)
         return ImportResult(source, path.name, b"", report)
-    result = prepare_import(source, path.name, content, region=region)
-    if result.ok:
-        write_import(result, root=root)
-    return result
+    return prepare_import(source, path.name, content, region=region)
 
 
 def sources_overview(status: dict[str, Any] | None = None) -> list[dict[str, Any]]:

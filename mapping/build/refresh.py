@@ -23,7 +23,8 @@ from typing import Any
 
 import connectors
 from connectors.base import SnapshotFile, SourceError
-from connectors.snapshots import write_snapshot
+from connectors.snapshots import digest, read_manifest, replace_snapshot
+from mapping.build import changes, journal
 from mapping.http import HttpClient, RequestEvent
 from mapping.reference import geography
 
@@ -41,6 +42,16 @@ class RefreshResult:
     error: str = ""
     #: Source without live API (partner files): not fetched by a refresh of every source.
     manual: bool = False
+    #: For the journal: records of the replaced snapshot, digest of the new payloads, version id
+    #: under which the replaced snapshot was kept.
+    records_before: int | None = None
+    sha256: str = ""
+    previous_version: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        """True when a new snapshot was swapped in."""
+        return self.ok and not self.manual and bool(self.sha256)
 
     def line(self) -> str:
         """One French line for the CLI."""
@@ -170,8 +181,17 @@ def refresh_source(
             "attribution": _attribution(connector, files),
             "demo": False,
         }
-        write_snapshot(name, files, manifest, root=root)
-        return RefreshResult(name, True, files=len(files), records=len(records))
+        before = read_manifest(name, root).get("records")
+        written = replace_snapshot(name, files, manifest, root=root)
+        return RefreshResult(
+            name,
+            True,
+            files=len(files),
+            records=len(records),
+            records_before=before,
+            sha256=digest(files),
+            previous_version=written.archived,
+        )
     except SourceError as exc:
         return RefreshResult(name, False, error=exc.detail)
     except Exception as exc:  # a parser crash on a malformed payload must not lose the snapshot
@@ -181,8 +201,17 @@ def refresh_source(
         http.progress = previous_callback
 
 
-def refresh(names: list[str] | None = None, **kwargs) -> list[RefreshResult]:
-    """Refresh every source in ``names`` (default: all registered), each independently."""
+def refresh(
+    names: list[str] | None = None,
+    *,
+    user: str | None = None,
+    via: str = journal.VIA_CLI,
+    rebuild: bool = False,
+    **kwargs,
+) -> list[RefreshResult]:
+    """Refresh every source in ``names`` (default: all registered), each independently, and journal
+    each swapped snapshot (after the rebuild of the table when ``rebuild``, so that the entries say
+    how many actors it then holds)."""
     from tqdm import tqdm
 
     results = []
@@ -199,4 +228,28 @@ def refresh(names: list[str] | None = None, **kwargs) -> list[RefreshResult]:
             result = refresh_source(name, progress=Progress(bar), **kwargs)
             bar.set_postfix_str(f"{result.records} enregistrements" if result.ok else "échec")
         results.append(result)
+    _journal(results, user=user, via=via, rebuild=rebuild, root=kwargs.get("root"))
     return results
+
+
+def _journal(results: list[RefreshResult], *, user: str | None, via: str, rebuild: bool, root: Path | None) -> None:
+    changed = [r for r in results if r.changed]
+    if not changed:
+        return
+    before = journal.count_actors()
+    after = changes.actors_after_rebuild(rebuild, root)
+    for r in changed:
+        journal.append(
+            journal.Entry(
+                action="refresh",
+                source=r.source,
+                user=user,
+                via=via,
+                sha256=r.sha256,
+                records_before=r.records_before,
+                records_after=r.records,
+                actors_before=before,
+                actors_after=after,
+                previous_version=r.previous_version,
+            )
+        )

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from connectors.snapshots import write_snapshot
+from connectors.snapshots import read_manifest, write_snapshot
 from mapping import settings
 from mapping.demo import (
     DEFAULT_N_ACTORS,
@@ -99,7 +99,12 @@ def _write_source(folder: Path, rendered: Rendered, when: datetime) -> None:
         "demo": True,
         **rendered.manifest,
     }
-    write_snapshot(folder.name, rendered.files, manifest, root=folder.parent)
+    # A demo snapshot replacing another demo snapshot is not kept: both are generated from a seed
+    # (``python -m mapping demo`` gives them back) and ten copies would only weigh on the checkout.
+    # Real data (an import, a refresh) replaced by the demo is kept like any other change.
+    previous = read_manifest(folder.name, root=folder.parent)
+    keep = 0 if previous.get("demo", True) else None
+    write_snapshot(folder.name, rendered.files, manifest, root=folder.parent, keep=keep)
 
 
 def write_demo(

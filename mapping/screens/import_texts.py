@@ -27,11 +27,43 @@ REJECTED_HEADER = "Lignes refusées"
 FILE_REFUSED = "Fichier refusé : {reason}"
 ACCEPT_BUTTON = "Accepter l'import"
 CANCEL_BUTTON = "Annuler"
-ACCEPTED = (
-    "Import enregistré : {records} structures de « {title} ». La carte en tiendra compte à la prochaine "
-    "construction de la table (bouton ci-dessous ou « python -m mapping build »)."
-)
+ACCEPTED = "Import enregistré : {records} structures de « {title} » ; l'instantané remplacé est conservé."
 REBUILD_BUTTON = "Reconstruire la table des acteurs"
 REBUILT = "Table reconstruite : {actors} acteurs."
 WRITE_ERROR = "Écriture impossible : {error}"
 COUNTS = "{rows_read} lignes lues — {imported} importées — {rejected} refusées — {records} structures"
+
+# Who may import (the refusal sentence itself comes from mapping.screens.access).
+SIGNED_IN_AS = "Connecté en tant que « {user} » : vous pouvez importer et restaurer les sources."
+OPEN_ACCESS = (
+    "Imports ouverts à toute personne qui accède à l'application (aucune identité demandée) ; "
+    "chaque modification est inscrite au journal."
+)
+
+# Drop threshold.
+CONFIRM_DROP = "Je confirme : retirer {dropped} structures de la source"
+CONFIRM_HINT = "Cochez la case ci-dessous pour confirmer, ou annulez et vérifiez le fichier."
+
+# After a change.
+SAVING = "Enregistrement et reconstruction de la table des acteurs…"
+REBUILT_AFTER = "Table des acteurs reconstruite : {before} → {after} acteurs."
+NOT_REBUILT = "La table n'a pas pu être reconstruite : utilisez le bouton ci-dessous ou « python -m mapping build »."
+
+# History and restore.
+HISTORY_HEADER = "Versions précédentes"
+HISTORY_INTRO = (
+    "Chaque import ou mise à jour conserve l'instantané qu'il remplace ({keep} par source au plus). "
+    "Restaurer remet en place les fichiers de la version choisie, à l'identique ; l'instantané actuel est "
+    "conservé à son tour, la restauration peut donc être annulée."
+)
+NO_HISTORY = "Aucune version précédente n'est conservée pour l'instant."
+HISTORY_SOURCE_LABEL = "Source à restaurer"
+VERSION_LABEL = "Version"
+RESTORE_BUTTON = "Restaurer cette version"
+RESTORED = "Version {version} de « {title} » restaurée ({records} structures)."
+RESTORE_ERROR = "Restauration impossible : {error}"
+
+# Journal.
+JOURNAL_HEADER = "Journal des modifications"
+JOURNAL_INTRO = "Chaque import, mise à jour en ligne et restauration, du plus récent au plus ancien."
+JOURNAL_EMPTY = "Aucune modification enregistrée pour l'instant."

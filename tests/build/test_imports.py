@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 import connectors
+from connectors.snapshots import Written
 from mapping.__main__ import main
-from mapping.build import imports, refresh
+from mapping.build import changes, imports, refresh
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "partners"
 CRESS = FIXTURES / "cress_cp1252_semicolon.csv"
@@ -47,14 +48,17 @@ def test_write_import_swaps_the_snapshot_atomically(tmp_path: Path) -> None:
     old = tmp_path / "cress"
     old.mkdir()
     (old / "cress.xlsx").write_bytes(b"old")
-    folder = imports.write_import(prepared(), root=tmp_path)
+    written = imports.write_import(prepared(), root=tmp_path)
+    folder = written.folder
     assert sorted(p.name for p in folder.iterdir()) == ["cress.csv", "enrichment.json", "manifest.json"]
     assert (folder / "cress.csv").read_bytes() == CRESS.read_bytes()  # stored as received
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["records"] == 3 and manifest["demo"] is False
     assert manifest["import"]["rejected"] == 5 and manifest["import"]["file_name"] == "cress.csv"
     assert manifest["attribution"] == connectors.get("cress").ATTRIBUTION
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [".history"]  # no temporary left
+    kept = tmp_path / ".history" / "cress" / written.archived / "cress.xlsx"
+    assert kept.read_bytes() == b"old"  # the replaced snapshot is kept, not deleted
     connector = connectors.get("cress")
     from connectors.base import read_snapshot
 
@@ -93,7 +97,13 @@ def test_check_upload_accepts_csv_and_states_limit() -> None:
 
 def test_cli_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
     written: list[Path | None] = []
-    monkeypatch.setattr(imports, "write_import", lambda result, root=None: written.append(root))
+
+    def fake_write(result, root=None):
+        written.append(root)
+        return Written(tmp_path / "cress", None)
+
+    monkeypatch.setattr(imports, "write_import", fake_write)
+    monkeypatch.setattr(changes, "current_ids", lambda source, root=None: set())
     monkeypatch.setattr(imports.enrich, "snapshot_index", lambda root=None: (INDEX, None))
     assert main(["import", "cress", str(CRESS)]) == 0
     out = capsys.readouterr().out

@@ -12,8 +12,10 @@ import responses
 
 import connectors
 import mapping.build.refresh as refresh_module
+from connectors.snapshots import history
 from mapping import store
 from mapping.__main__ import main
+from mapping.build import journal
 from mapping.build.refresh import refresh_source
 from mapping.http import HttpClient
 from tests.connectors.conftest import FIXTURES
@@ -70,7 +72,10 @@ def test_success_swaps_in_new_snapshot_with_manifest(snapshots):
     manifest = json.loads((snapshots / "carteco" / "manifest.json").read_text())
     assert manifest["records"] == 1 and manifest["demo"] is False
     assert manifest["url"] == "https://carteco.example"
-    assert not [p for p in snapshots.iterdir() if p.name.startswith(".")]  # no temporary left
+    assert [p.name for p in snapshots.iterdir() if p.name.startswith(".")] == [".history"]  # no temporary left
+    kept = snapshots / ".history" / "carteco" / result.previous_version / "elements.json"
+    assert kept.read_bytes() == b'{"ontology":"gogofull","data":[]}'  # the replaced snapshot is kept
+    assert result.records_before == 0 and len(result.sha256) == 64
 
 
 @pytest.mark.parametrize(
@@ -175,7 +180,7 @@ def test_every_fault_keeps_the_previous_snapshot(waste_root, name, fault, reason
     assert not [p for p in waste_root.iterdir() if p.name.startswith(".")]
 
 
-def test_cli_one_source_fails_the_others_swap_and_exit_1(waste_root, monkeypatch, capsys):
+def test_cli_one_source_fails_the_others_swap_and_exit_1(waste_root, monkeypatch, capsys, private_journal):
     monkeypatch.setenv("SOURCIER_SNAPSHOTS_DIR", str(waste_root))
     monkeypatch.setattr(refresh_module, "default_client", fake_client)
     before_sinoe = (waste_root / "sinoe" / "old-page.json").read_bytes()
@@ -197,6 +202,13 @@ def test_cli_one_source_fails_the_others_swap_and_exit_1(waste_root, monkeypatch
     assert (waste_root / "sinoe" / "old-page.json").read_bytes() == before_sinoe
     assert (waste_root / "georisques" / "dep-45" / "page-0001.json").exists()
     assert store.data_status(waste_root)["sources"]["georisques"]["records"] == 31
+    entries = journal.read(private_journal)  # the two swapped snapshots are journalled, the failure is not
+    assert [(e["action"], e["source"], e["records_after"]) for e in entries] == [
+        ("refresh", "ademe_lvao", 96),
+        ("refresh", "georisques", 31),
+    ]
+    assert all(e["via"] == journal.VIA_CLI and e["user"] and len(e["sha256"]) == 64 for e in entries)
+    assert entries[1]["previous_version"] in [v.id for v in history("georisques", waste_root)]
 
 
 def test_cli_every_source_ok_exits_0(waste_root, monkeypatch, capsys):
@@ -206,3 +218,18 @@ def test_cli_every_source_ok_exits_0(waste_root, monkeypatch, capsys):
         serve_snapshot(rsps, connectors.get("georisques"), FIXTURES / "georisques")
         assert main(["refresh", "--source", "georisques"]) == 0
     assert "Toutes les sources ont été rafraîchies" in capsys.readouterr().out
+
+
+def test_cli_refresh_with_build_journals_actors_after(waste_root, monkeypatch, capsys, private_journal, tmp_path):
+    for name in connectors.REGISTRY:  # the build reads every source: empty snapshots for the others
+        (waste_root / name).mkdir(exist_ok=True)
+    monkeypatch.setenv("SOURCIER_SNAPSHOTS_DIR", str(waste_root))
+    monkeypatch.setenv("SOURCIER_BUILD_PATH", str(tmp_path / "build" / "suppliers.parquet"))
+    monkeypatch.setattr(refresh_module, "default_client", fake_client)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        serve_snapshot(rsps, connectors.get("georisques"), FIXTURES / "georisques")
+        assert main(["refresh", "--source", "georisques", "--build"]) == 0
+    assert "python -m mapping build" not in capsys.readouterr().out
+    (entry,) = journal.read(private_journal)
+    assert entry["source"] == "georisques" and entry["actors_before"] is None
+    assert entry["actors_after"] == journal.count_actors() and entry["actors_after"] > 0
