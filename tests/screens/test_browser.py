@@ -257,3 +257,51 @@ def test_search_page_in_chromium(chromium, tmp_path):
         print(f"\n{count.inner_text()}")
     assert not seen["errors"], seen["errors"]
     assert not [u for u in seen["failed"] if "127.0.0.1" in u], seen["failed"]
+
+
+def test_a_search_link_reproduces_the_search_and_opens_a_card(chromium, tmp_path):
+    """Criteria set by hand end up in the URL; that URL in a fresh browser gives the same headline; a card
+    opens from ``?fournisseur=`` with its sources."""
+    from playwright.sync_api import expect, sync_playwright
+
+    actors = store.load_suppliers()
+    multi = actors[actors["sources"].map(len) >= 2].iloc[0]
+    idle = "[data-testid='stApp'][data-test-script-state='notRunning']"
+    headline_re = re.compile(r"^\d+ fournisseurs? à moins de \d+ km d")
+    with streamlit_server(tmp_path / "streamlit.log") as url, sync_playwright() as p:
+        browser = launch(p, chromium)
+        try:
+            first = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR").new_page()
+            first.set_default_timeout(60_000)
+            first.goto(f"{url}/search")
+            place = first.get_by_label("Lieu", exact=True)
+            place.fill("Orléans")
+            place.press("Enter")
+            family = first.get_by_test_id("stSidebar").get_by_label("Familles d'achat")
+            family.click()
+            family.fill("Nettoyage")
+            first.keyboard.press("Enter")
+            first.keyboard.press("Escape")
+            expect(first).to_have_url(re.compile(r"familles=nettoyage"), timeout=60_000)
+            first.locator(idle).wait_for()
+            headline = first.get_by_text(headline_re).inner_text()
+            assert "lieu=Orl" in first.url
+            shared = first.url
+
+            second = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR").new_page()
+            second.set_default_timeout(60_000)
+            second.goto(shared)
+            expect(second.get_by_text(headline_re)).to_have_text(headline, timeout=60_000)
+            second.locator(idle).wait_for()
+            SCREENSHOTS.mkdir(exist_ok=True)
+            second.screenshot(path=str(SCREENSHOTS / "lien-recherche.png"), full_page=True)
+
+            second.goto(f"{url}/search?fournisseur={multi['uid']}")
+            second.get_by_text("Pourquoi ces enregistrements ont été réunis").wait_for()
+            expect(second.get_by_role("button", name="Ajouter à une sélection")).to_be_visible()
+            second.locator(idle).wait_for()
+            second.wait_for_timeout(1500)
+            second.screenshot(path=str(SCREENSHOTS / "fiche-fournisseur.png"), full_page=True)
+            print(f"\n{headline}\n{shared}")
+        finally:
+            browser.close()
