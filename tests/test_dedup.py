@@ -193,7 +193,9 @@ def test_a_cluster_never_chains_two_sirens_through_a_third_record():
     assert stats.refused_pairs >= 1
 
 
-def test_two_establishments_of_one_siren_under_one_name_are_one_actor():
+def test_two_establishments_of_one_siren_are_two_actors_even_under_one_name():
+    # an actor is an establishment (a place a buyer deals with): a network's establishments under
+    # one SIREN stay apart, two different SIRETs are never one actor
     rows = [
         rec(
             "recherche_entreprises",
@@ -212,7 +214,7 @@ def test_two_establishments_of_one_siren_under_one_name_are_one_actor():
             address="1 RUE DES ECOLES",
         ),
     ]
-    assert len(deduplicate(frame(rows))) == 1
+    assert len(deduplicate(frame(rows))) == 2
 
 
 def test_same_name_in_one_commune_but_far_apart_without_identifiers_stays_apart():

@@ -1,7 +1,8 @@
 """Blocking: which record pairs are worth comparing.
 
-Each *pass* is a key (exact SIRET, SIREN, phone, web domain, e-mail, commune × rare name token,
-commune × address, département × rare name token, commune) and a window: records are sorted by
+Each *pass* is a key (exact SIRET, SIREN, phone, web domain, e-mail; commune, postcode or city ×
+rare name token, address, street, initials; phonetic name key; commune, postcode, city, street
+alone) and a window: records are sorted by
 (key, normalised name) and each record is paired with the next ``window`` records of the same key
 (sorted neighbourhood). Small blocks are thus compared in full and a big block costs
 ``window × size`` pairs instead of ``size²``, so the number of pairs grows linearly with the input.
@@ -39,11 +40,22 @@ PASSES: tuple[BlockingPass, ...] = (
     BlockingPass("commune+mot rare", ("commune", "token1"), 10),
     BlockingPass("commune+2e mot rare", ("commune", "token2"), 10),
     BlockingPass("commune+adresse", ("commune", "address"), 6),
+    BlockingPass("commune+nom sans la commune", ("commune", "core"), 6),
     BlockingPass("commune+sigle", ("commune", "abbrev1"), 6),
     BlockingPass("commune+sigle (sans articles)", ("commune", "abbrev2"), 6),
     BlockingPass("commune+sigle (avec forme juridique)", ("commune", "abbrev3"), 6),
+    # the commune key differs when one record has its INSEE code and the other only a postcode
+    # and a city, or when either is misspelt: postcode and city each block on their own
+    BlockingPass("code postal+mot rare", ("postcode", "token1"), 6),
+    BlockingPass("ville+mot rare", ("city", "token1"), 6),
+    BlockingPass("code postal+voie", ("postcode", "street"), 6),
+    BlockingPass("ville+voie", ("city", "street"), 4),
     BlockingPass("departement+mot rare", ("departement", "token1"), 4),
+    BlockingPass("nom phonetique", ("phonetic",), 4),
     BlockingPass("commune (voisinage du nom)", ("commune",), 3),
+    BlockingPass("code postal (voisinage du nom)", ("postcode",), 3),
+    BlockingPass("ville (voisinage du nom)", ("city",), 3),
+    BlockingPass("voie (voisinage du nom)", ("street",), 3),
 )
 
 
