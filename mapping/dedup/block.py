@@ -52,6 +52,10 @@ PASSES: tuple[BlockingPass, ...] = (
     BlockingPass("ville+voie", ("city", "street"), 4),
     BlockingPass("departement+mot rare", ("departement", "token1"), 4),
     BlockingPass("nom phonetique", ("phonetic",), 4),
+    # no geography at all: a postcode and a city both misspelt, or a foreign address
+    BlockingPass("mot rare du nom", ("token1",), 4),
+    BlockingPass("2e mot rare du nom", ("token2",), 3),
+    BlockingPass("mot rare de la voie", ("street_token",), 4),
     BlockingPass("commune (voisinage du nom)", ("commune",), 3),
     BlockingPass("code postal (voisinage du nom)", ("postcode",), 3),
     BlockingPass("ville (voisinage du nom)", ("city",), 3),

@@ -53,6 +53,7 @@ CATEGORICAL_COLUMNS = (
     "phonetic",
     "token1",
     "token2",
+    "street_token",
     "acronym",
     "initials",
     "abbrev1",
@@ -189,6 +190,7 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
     out["core"] = normalise.core_names(out["name"], city).to_numpy()
     out["phonetic"] = normalise.phonetic_keys(out["name"]).to_numpy()
     out["token1"], out["token2"] = rare_tokens(out["name"])
+    out["street_token"] = rare_tokens(out["street"], count=1)[0]
     out["acronym"] = fields["acronym"].to_numpy()
     out["initials"] = fields["initials"].to_numpy()
     # blocking keys: the acronym of a bare-acronym name, else each variant of its initials
@@ -296,6 +298,11 @@ def _initials_match(acronym: np.ndarray, initials: pd.Series, i: np.ndarray, j: 
     return out
 
 
+def _compact_ratio(a: str, b: str, **kwargs: object) -> float:
+    """Similarity of two strings with their spaces removed (« BATI VAL » and « BATIVAL » are equal)."""
+    return fuzz.ratio(a.replace(" ", ""), b.replace(" ", ""), **kwargs)
+
+
 def _city_similarity(prepared: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Commune similarity (0-100, NaN unknown): the INSEE codes when both have one, else the city names."""
     insee = normalise.column_codes(prepared["insee"])[0]
@@ -332,7 +339,10 @@ def compare(prepared: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> pd.DataFram
         code[c], col[c] = normalise.column_codes(prepared[c])
     x, y = prepared["x"].to_numpy(), prepared["y"].to_numpy()
     out = pd.DataFrame({"i": i, "j": j})
-    name_sort = _similarity(col["name"], code["name"], i, j, fuzz.token_sort_ratio)
+    name_sort = np.fmax(
+        _similarity(col["name"], code["name"], i, j, fuzz.token_sort_ratio),
+        _similarity(col["name"], code["name"], i, j, _compact_ratio),
+    )
     out["name_sort"] = name_sort
     name_set = _similarity(col["name"], code["name"], i, j, fuzz.token_set_ratio, todo=name_sort < 95)
     out["name_set"] = np.fmax(name_set, name_sort)
@@ -347,7 +357,11 @@ def compare(prepared: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> pd.DataFram
         agree = out[name].to_numpy()
         out[name] = np.where((agree > 0) & (shared[i] | shared[j]), 0, agree).astype(np.int8)
     out["address"] = _agreement(code["address"], i, j)
-    out["street"] = _similarity(col["street"], code["street"], i, j, fuzz.token_sort_ratio)
+    # a street is often cut short (a second address line dropped) or split differently (« LAWSONDCRESCENT »)
+    out["street"] = np.fmax(
+        _similarity(col["street"], code["street"], i, j, fuzz.token_set_ratio),
+        _similarity(col["street"], code["street"], i, j, _compact_ratio),
+    )
     out["postcode_near"] = _postcode_near(col["postcode"], code["postcode"], i, j)
     out["city"] = _city_similarity(prepared, i, j)
     source = normalise.column_codes(prepared["source"])[0]
