@@ -90,7 +90,9 @@ def fit(prepared: pd.DataFrame, pairs: pd.DataFrame, gammas: np.ndarray, *, fix_
     if len(gammas) > EM_PAIRS:
         take = np.random.default_rng(0).choice(len(gammas), EM_PAIRS, replace=False)
         gammas, known = gammas[take], known[take]
-    return expectation_maximisation(gammas, known, u_random, fix_u=fix_u)
+    model = expectation_maximisation(gammas, known, u_random, fix_u=fix_u)
+    model.candidates, model.all_pairs = len(pairs), n * (n - 1) // 2
+    return model
 
 
 def link(

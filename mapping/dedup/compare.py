@@ -74,6 +74,9 @@ class Comparison:
     levels: tuple[str, ...]
     m_prior: tuple[float, ...]
     u_prior: tuple[float, ...]
+    #: Chains of levels, most alike first, whose weights may not increase along the chain (an exact
+    #: name never weighs less than a fuzzy one, whatever EM made of a small or odd input).
+    chains: tuple[tuple[int, ...], ...] = ()
 
 
 #: The comparisons of the Fellegi-Sunter model, in the order of :func:`levels`' columns.
@@ -93,6 +96,7 @@ COMPARISONS: tuple[Comparison, ...] = (
         ),
         (0.45, 0.03, 0.1, 0.15, 0.04, 0.1, 0.08, 0.05),
         (0.002, 0.015, 0.0005, 0.002, 0.0005, 0.005, 0.02, 0.955),
+        ((0, 3, 6, 7), (0, 2, 6), (4, 7), (5, 7), (1, 7)),
     ),
     Comparison(
         "address",
@@ -107,6 +111,7 @@ COMPARISONS: tuple[Comparison, ...] = (
         ),
         (0.5, 0.15, 0.03, 0.15, 0.07, 0.1),
         (0.002, 0.003, 0.01, 0.005, 0.02, 0.96),
+        ((0, 1, 3, 4, 5), (1, 2, 5)),
     ),
     Comparison(
         "distance",
@@ -129,10 +134,12 @@ COMPARISONS: tuple[Comparison, ...] = (
         (0.85, 0.08, 0.07),
         (0.05, 0.01, 0.94),
     ),
-    Comparison("siren", "SIREN", ("même SIREN", "SIREN différents"), (0.95, 0.05), (0.001, 0.999)),
-    Comparison("phone", "téléphone", ("même téléphone", "téléphones différents"), (0.7, 0.3), (0.0005, 0.9995)),
-    Comparison("domain", "site web", ("même site web", "sites web différents"), (0.8, 0.2), (0.001, 0.999)),
-    Comparison("email", "e-mail", ("même e-mail", "e-mails différents"), (0.6, 0.4), (0.0005, 0.9995)),
+    Comparison("siren", "SIREN", ("même SIREN", "SIREN différents"), (0.95, 0.05), (0.001, 0.999), ((0, 1),)),
+    Comparison(
+        "phone", "téléphone", ("même téléphone", "téléphones différents"), (0.7, 0.3), (0.0005, 0.9995), ((0, 1),)
+    ),
+    Comparison("domain", "site web", ("même site web", "sites web différents"), (0.8, 0.2), (0.001, 0.999), ((0, 1),)),
+    Comparison("email", "e-mail", ("même e-mail", "e-mails différents"), (0.6, 0.4), (0.0005, 0.9995), ((0, 1),)),
     Comparison("source", "source", ("sources différentes", "même source"), (0.9, 0.1), (0.5, 0.5)),
 )
 
@@ -412,6 +419,9 @@ def levels(pairs: pd.DataFrame) -> np.ndarray:
     for k, name_ in enumerate(("siren", "phone", "domain", "email"), start=5):
         agree = col[name_]
         g[:, k] = np.where(agree > 0, 0, np.where(agree < 0, 1, -1))
+    # a postcode and a city name one place: when the postcodes agree, agreeing cities say nothing more
+    # (counting both would weigh one fact twice); disagreeing ones still do
+    g[(g[:, 3] == 0) & (g[:, 4] == 0), 4] = -1
     # a shared SIRET settles the SIREN: its agreement is not counted twice
     g[col["siret"] != 0, 5] = -1
     g[:, 9] = np.where(col["same_source"], 1, 0)

@@ -18,14 +18,14 @@ from mapping.dedup import normalise
 from mapping.dedup.compare import COMPARISONS
 from mapping.dedup.estimate import U_RANDOM_PRIOR_STRENGTH, Model
 
-#: Match weight (bits, posterior log-odds among candidate pairs) above which a pair is a match:
-#: a posterior probability of 0.99. Higher than the 0.5 of a single pair decision because
-#: clusters are transitive: one false link joins two whole groups.
-THRESHOLD = float(np.log2(0.99 / 0.01))
+#: Match weight (bits: posterior log-odds over all pairs) above which a pair is a match: a posterior
+#: probability of 0.8. A little above the 0.5 of a single pair decision because clusters are
+#: transitive (one false link joins two whole groups).
+THRESHOLD = float(np.log2(0.8 / 0.2))
 #: Bounds of a term-frequency adjustment (bits).
 TF_BOUNDS = (-8.0, 4.0)
 #: (comparison, level, prepared column): the levels adjusted by the frequency of a value.
-TF_LEVELS = (("name", 0, "name"), ("name", 1, "name"), ("name", 2, "core"), ("address", 0, "address"))
+TF_LEVELS = (("name", 0, "name"), ("name", 2, "core"), ("address", 0, "address"))
 
 
 def term_frequencies(prepared: pd.DataFrame, column: str, prior: float = 0.002) -> np.ndarray:
