@@ -47,6 +47,7 @@ CATEGORICAL_COLUMNS = (
     "city",
     "insee",
     "commune",
+    "place",
     "departement",
     "name",
     "core",
@@ -187,12 +188,16 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
     out["city"] = city
     out["insee"] = commune
     out["commune"] = commune.where(commune != "", (postcode + "|" + city).where(postcode != "", city)).astype(object)
+    # the town as every record can name it (city name, else INSEE code, else postcode): namesakes and
+    # acronyms are looked for in it, whichever of those fields each source fills
+    place = city.where(city != "", commune.where(commune != "", postcode))
+    out["place"] = place.astype(object)
     dep = normalise.text(_column(records, "departement"))
     from_insee = commune.str.slice(0, 2)
     french = postcode.str.fullmatch(r"\d{5}")
     from_postcode = postcode.str.slice(0, 2).where(french, "")
     out["departement"] = dep.where(dep != "", from_insee.where(from_insee != "", from_postcode)).astype(object)
-    fields = normalise.name_fields(_column(records, "name"), groups=out["commune"].to_numpy(dtype=object))
+    fields = normalise.name_fields(_column(records, "name"), groups=out["place"].to_numpy(dtype=object))
     out["name"] = fields["name"].to_numpy()
     out["core"] = normalise.core_names(out["name"], city).to_numpy()
     out["phonetic"] = normalise.phonetic_keys(out["name"]).to_numpy()
@@ -228,7 +233,7 @@ def _ambiguous_names(prepared: pd.DataFrame) -> np.ndarray:
     are flagged, since any of them may be any of those actors.
     """
     name, _ = normalise.column_codes(prepared["name"])
-    commune, _ = normalise.column_codes(prepared["commune"])
+    commune, _ = normalise.column_codes(prepared["place"])
     source, sources = normalise.column_codes(prepared["source"])
     group = pd.factorize((commune + 1) * (name.max(initial=0) + 2) + name + 1)[0]
     twice = pd.Series(group * (len(sources) + 1) + source + 1).duplicated(keep=False).to_numpy()
