@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from pyproj import Transformer
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from mapping.dedup import normalise
 from mapping.dedup.block import rare_tokens
@@ -326,12 +326,12 @@ def _city_similarity(prepared: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> np
 
 
 def _postcode_near(values: np.ndarray, codes: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """Pairs of different postcodes one typing slip apart (one substitution or transposition)."""
+    """Pairs of different postcodes one typing slip apart (one digit changed, added, dropped or two swapped)."""
     a, b = codes[i], codes[j]
     out = np.zeros(len(i), dtype=bool)
     idx = np.flatnonzero((a >= 0) & (b >= 0) & (a != b))
     if len(idx):
-        d = process.cpdist(values[a[idx]].tolist(), values[b[idx]].tolist(), scorer=Levenshtein.distance, workers=-1)
+        d = process.cpdist(values[a[idx]].tolist(), values[b[idx]].tolist(), scorer=OSA.distance, workers=-1)
         out[idx] = np.asarray(d) <= 1
     return out
 
