@@ -35,6 +35,8 @@ __all__ = ["EXPLANATION_COLUMN", "DedupStats", "Model", "deduplicate", "fit", "l
 
 #: Candidate pairs EM runs on (a deterministic sample beyond): the model needs no more.
 EM_PAIRS = 3_000_000
+#: Random pairs all at one level of a comparison that make it silent (fewer prove nothing).
+SILENT_EVIDENCE = 30
 
 
 @dataclass
@@ -85,13 +87,23 @@ def fit(prepared: pd.DataFrame, pairs: pd.DataFrame, gammas: np.ndarray, *, fix_
     canonical = np.argsort(prepared["key"].to_numpy(dtype=object).astype(str), kind="stable")
     ri, rj = random_pairs(n)
     random = compare(prepared, canonical[ri], canonical[rj])
-    u_random = estimate_u(levels(random))
+    random_gammas = levels(random)
+    u_random = estimate_u(random_gammas)
+    # a comparison that never varies among random pairs (one source only, no point anywhere) says nothing
+    silent = []
+    for k in range(len(COMPARISONS)):
+        seen = random_gammas[:, k][random_gammas[:, k] >= 0]
+        silent.append(len(seen) >= SILENT_EVIDENCE and len(np.unique(seen)) == 1)
     known = _known(pairs)
     if len(gammas) > EM_PAIRS:
         take = np.random.default_rng(0).choice(len(gammas), EM_PAIRS, replace=False)
         gammas, known = gammas[take], known[take]
+    if any(silent):
+        gammas = gammas.copy()
+        gammas[:, np.asarray(silent)] = -1
     model = expectation_maximisation(gammas, known, u_random, fix_u=fix_u)
     model.candidates, model.all_pairs = len(pairs), n * (n - 1) // 2
+    model.silent = silent
     return model
 
 

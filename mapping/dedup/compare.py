@@ -104,7 +104,7 @@ COMPARISONS: tuple[Comparison, ...] = (
         "adresse",
         (
             "même adresse",
-            "même voie, numéro inconnu d'un côté",
+            "même voie, numéro inconnu",
             "même voie, autre numéro",
             "voie très proche",
             "voie proche",
@@ -173,6 +173,7 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
     out["address"] = normalise.addresses(_column(records, "address"))
     out["street"] = normalise.streets(out["address"])
     out["number"] = normalise.house_numbers(out["address"])
+    out["lieu_dit"] = normalise.lieux_dits(out["address"])
     siret = normalise.sirets(_column(records, "siret"))
     siren = normalise.text(_column(records, "siren")).str.replace(r"\D", "", regex=True)
     siren = siren.where(siren.str.len() == 9, "")
@@ -227,7 +228,8 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
 
 
 def _ambiguous_names(prepared: pd.DataFrame) -> np.ndarray:
-    """Records whose (commune, name) is shared by several actors: some source lists it twice.
+    """Records whose (town, name) is shared by several actors: some source lists it twice (only
+    when the input has several sources).
 
     This is the term-frequency adjustment of the name: the group's records of *every* source
     are flagged, since any of them may be any of those actors.
@@ -238,6 +240,8 @@ def _ambiguous_names(prepared: pd.DataFrame) -> np.ndarray:
     group = pd.factorize((commune + 1) * (name.max(initial=0) + 2) + name + 1)[0]
     twice = pd.Series(group * (len(sources) + 1) + source + 1).duplicated(keep=False).to_numpy()
     named = name >= 0
+    if len(sources) < 2:  # one file: a name listed twice is a duplicate to find, not a namesake
+        return np.zeros(len(name), dtype=bool)
     shared = np.zeros(group.max() + 1 if len(group) else 0, dtype=bool)
     shared[group[twice & named]] = True
     return shared[group] & named if len(group) else named
@@ -374,6 +378,8 @@ def compare(prepared: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> pd.DataFram
         _similarity(col["street"], code["street"], i, j, fuzz.token_set_ratio),
         _similarity(col["street"], code["street"], i, j, _compact_ratio),
     )
+    lieu_dit = prepared["lieu_dit"].to_numpy(dtype=bool)
+    out["lieu_dit"] = lieu_dit[i] & lieu_dit[j]
     out["postcode_near"] = _postcode_near(col["postcode"], code["postcode"], i, j)
     out["city"] = _city_similarity(prepared, i, j)
     source = normalise.column_codes(prepared["source"])[0]
@@ -413,7 +419,7 @@ def levels(pairs: pd.DataFrame) -> np.ndarray:
     same_street = address == 2
     address[same_street] = 1
     address[same_street & (col["number"] < 0)] = 2
-    address[same_street & (col["number"] > 0)] = 0  # a street without numbers names a place, not a door
+    address[same_street & ((col["number"] > 0) | col["lieu_dit"])] = 0  # a lieu-dit is a place, not a way
     address[np.isnan(street)] = -1
     g[:, 1] = address
     g[:, 2] = _distance_levels(col["distance"].astype(np.float64))

@@ -69,6 +69,8 @@ class Model:
     #: Number of candidate pairs and of all pairs of the input (for the prior over all pairs).
     candidates: int = 0
     all_pairs: int = 0
+    #: Comparisons that never vary among random pairs of the input: they weigh nothing.
+    silent: list[bool] = field(default_factory=list)
     #: Score against all pairs (u from random pairs, λ over all pairs) rather than among candidates.
     global_scale: bool = True
 
@@ -76,8 +78,10 @@ class Model:
         """log2(m/u) of every level of every comparison (bits)."""
         us = self.u_random if self.global_scale else self.u
         out = []
-        for comp, m, u in zip(self.comparisons, self.m, us, strict=True):
+        for k, (comp, m, u) in enumerate(zip(self.comparisons, self.m, us, strict=True)):
             w = np.log2(np.maximum(m, FLOOR) / np.maximum(u, FLOOR))
+            if k < len(self.silent) and self.silent[k]:
+                w = np.zeros_like(w)
             for _ in range(2):  # chains share levels: a second pass settles them
                 for chain in comp.chains:
                     for better, worse in zip(chain[-2::-1], chain[:0:-1], strict=True):

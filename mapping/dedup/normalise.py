@@ -436,6 +436,27 @@ def street_key(address: str) -> str:
     return " ".join(kept or tokens)
 
 
+#: Words of a street, a square or a zone: an address without them and without a number is a lieu-dit.
+WAY_WORDS = frozenset(
+    {v for value in STREET_ALIASES.values() for v in value.split()}
+    | {"RUE", "RUELLE", "VOIE", "SENTIER", "PASSAGE", "ROND", "POINT", "PARC", "CITE", "RESIDENCE", "ZONE", "ZONES"}
+) - {"LIEU", "DIT", "HAMEAU", "SAINT", "SAINTE", "GENERAL", "MARECHAL"}
+
+
+def is_lieu_dit(address: str) -> bool:
+    """A normalised address naming a place rather than a door on a way: no house number and no
+    way word (« LIEU DIT LES QUATRE VENTS », « LE BOIS GUILLAUME »; not « ZA DES PORTES »)."""
+    tokens = address.split()
+    return bool(tokens) and not tokens[0].isdigit() and not any(t in WAY_WORDS for t in tokens)
+
+
+def lieux_dits(address_keys: pd.Series) -> np.ndarray:
+    """:func:`is_lieu_dit` of every normalised address."""
+    codes, uniques = pd.factorize(address_keys.to_numpy(dtype=object))
+    flags = np.array([isinstance(v, str) and is_lieu_dit(v) for v in uniques.tolist()] + [False], dtype=bool)
+    return flags[codes]
+
+
 def streets(address_keys: pd.Series) -> pd.Series:
     """:func:`street_key` of every normalised address."""
     return _per_distinct(address_keys, lambda v: street_key(v) if isinstance(v, str) else "")
