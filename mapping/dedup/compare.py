@@ -314,9 +314,9 @@ def _initials_match(acronym: np.ndarray, initials: pd.Series, i: np.ndarray, j: 
     return out
 
 
-def _compact_ratio(a: str, b: str, **kwargs: object) -> float:
-    """Similarity of two strings with their spaces removed (« BATI VAL » and « BATIVAL » are equal)."""
-    return fuzz.ratio(a.replace(" ", ""), b.replace(" ", ""), **kwargs)
+def _compact(values: np.ndarray) -> np.ndarray:
+    """Distinct values with their spaces removed (« BATI VAL » and « BATIVAL » are then equal)."""
+    return np.array([v.replace(" ", "") for v in values.tolist()], dtype=object)
 
 
 def _city_similarity(prepared: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -357,7 +357,7 @@ def compare(prepared: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> pd.DataFram
     out = pd.DataFrame({"i": i, "j": j})
     name_sort = np.fmax(
         _similarity(col["name"], code["name"], i, j, fuzz.token_sort_ratio),
-        _similarity(col["name"], code["name"], i, j, _compact_ratio),
+        _similarity(_compact(col["name"]), code["name"], i, j, fuzz.ratio),
     )
     out["name_sort"] = name_sort
     name_set = _similarity(col["name"], code["name"], i, j, fuzz.token_set_ratio, todo=name_sort < 95)
@@ -376,7 +376,7 @@ def compare(prepared: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> pd.DataFram
     # a street is often cut short (a second address line dropped) or split differently (« LAWSONDCRESCENT »)
     out["street"] = np.fmax(
         _similarity(col["street"], code["street"], i, j, fuzz.token_set_ratio),
-        _similarity(col["street"], code["street"], i, j, _compact_ratio),
+        _similarity(_compact(col["street"]), code["street"], i, j, fuzz.ratio),
     )
     lieu_dit = prepared["lieu_dit"].to_numpy(dtype=bool)
     out["lieu_dit"] = lieu_dit[i] & lieu_dit[j]

@@ -31,10 +31,24 @@ def _percent(p: float) -> str:
 
 
 def reasons(pairs: pd.DataFrame, model: Model | None) -> list[str]:
-    """One French phrase per pair (see the module docstring)."""
+    """One French phrase per pair (see the module docstring), written once per distinct phrase."""
     p = pairs.reset_index(drop=True)
     if p.empty:
         return []
+    # pairs with the same levels, shared SIRET and rounded weights read the same
+    key = p[[f"g_{c.name}" for c in COMPARISONS]].copy()
+    key["siret"] = p["siret"].to_numpy() > 0
+    key["tf"] = np.round(p["tf"].to_numpy() * 10) if "tf" in p else 0
+    key["score"] = np.round(np.nan_to_num(p["score"].to_numpy(), posinf=1e9, neginf=-1e9) * 10)
+    group = key.groupby(list(key.columns), sort=False).ngroup().to_numpy()
+    _, first = np.unique(group, return_index=True)
+    texts = np.asarray(_reasons(p.iloc[first].reset_index(drop=True), model), dtype=object)
+    order = np.empty(group.max() + 1, dtype=np.int64)
+    order[group[first]] = np.arange(len(first))
+    return texts[order[group]].tolist()
+
+
+def _reasons(p: pd.DataFrame, model: Model | None) -> list[str]:
     gammas = np.column_stack([p[f"g_{c.name}"].to_numpy(dtype=np.int8) for c in COMPARISONS]).astype(np.int8)
     weights = level_weights(gammas, model) if model is not None else np.zeros(gammas.shape, dtype=np.float32)
     tf = p["tf"].to_numpy() if "tf" in p else np.zeros(len(p))
