@@ -78,6 +78,9 @@ class Comparison:
     #: Chains of levels, most alike first, whose weights may not increase along the chain (an exact
     #: name never weighs less than a fuzzy one, whatever EM made of a small or odd input).
     chains: tuple[tuple[int, ...], ...] = ()
+    #: Levels defined within one town (« a name several actors of the town bear »): their u is measured
+    #: among the candidate pairs (same town), not among random pairs of the whole input.
+    local_levels: tuple[int, ...] = ()
 
 
 #: The comparisons of the Fellegi-Sunter model, in the order of :func:`levels`' columns.
@@ -98,6 +101,7 @@ COMPARISONS: tuple[Comparison, ...] = (
         (0.45, 0.03, 0.1, 0.15, 0.04, 0.1, 0.08, 0.05),
         (0.002, 0.015, 0.0005, 0.002, 0.0005, 0.005, 0.02, 0.955),
         ((0, 3, 6, 7), (0, 2, 6), (4, 7), (5, 7), (1, 7)),
+        (1,),
     ),
     Comparison(
         "address",

@@ -80,6 +80,8 @@ class Model:
         out = []
         for k, (comp, m, u) in enumerate(zip(self.comparisons, self.m, us, strict=True)):
             w = np.log2(np.maximum(m, FLOOR) / np.maximum(u, FLOOR))
+            for level in comp.local_levels:
+                w[level] = np.log2(max(m[level], FLOOR) / max(self.u[k][level], FLOOR))
             if k < len(self.silent) and self.silent[k]:
                 w = np.zeros_like(w)
             for _ in range(2):  # chains share levels: a second pass settles them
