@@ -35,6 +35,10 @@ __all__ = ["EXPLANATION_COLUMN", "DedupStats", "Model", "deduplicate", "fit", "l
 
 #: Candidate pairs EM runs on (a deterministic sample beyond): the model needs no more.
 EM_PAIRS = 3_000_000
+#: Candidate pairs compared at a time.
+COMPARE_CHUNK = 2_000_000
+#: Columns of :func:`mapping.dedup.compare.compare` kept next to the levels in the scored pairs.
+KEPT_COLUMNS = ("i", "j", "siret", "siren", "phone", "domain", "email", "ambiguous")
 #: Random pairs all at one level of a comparison that make it silent (fewer prove nothing).
 SILENT_EVIDENCE = 30
 
@@ -107,6 +111,21 @@ def fit(prepared: pd.DataFrame, pairs: pd.DataFrame, gammas: np.ndarray, *, fix_
     return model
 
 
+def _compared(prepared: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    """Compared candidate pairs (``KEPT_COLUMNS`` and their levels), chunk by chunk: the levels say
+    all the model needs, so the raw similarities of all pairs never exist at once (a GB at 1M records)."""
+    frames, gammas = [], []
+    for start in range(0, max(len(i), 1), COMPARE_CHUNK):
+        raw = compare(prepared, i[start : start + COMPARE_CHUNK], j[start : start + COMPARE_CHUNK])
+        gammas.append(levels(raw))
+        frames.append(raw[list(KEPT_COLUMNS)])
+        del raw
+    pairs = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    g = np.concatenate(gammas) if len(gammas) > 1 else gammas[0]
+    _gammas_frame(pairs, g)
+    return pairs, g
+
+
 def link(
     records: pd.DataFrame, *, threshold: float = THRESHOLD, model: Model | None = None, fix_u: bool = False
 ) -> tuple[pd.DataFrame, pd.DataFrame, DedupStats]:
@@ -127,16 +146,16 @@ def link(
     -------
     tuple
         ``(prepared, pairs, stats)``: the prepared fields with a ``cluster`` column, the scored
-        candidate pairs (comparisons, levels ``g_<comparison>``, ``tf``, ``score``, ``match``,
+        candidate pairs (``KEPT_COLUMNS``, levels ``g_<comparison>``, ``tf``, ``score``, ``match``,
         ``accepted``) and statistics (with the fitted model).
     """
     stats = DedupStats(records=len(records))
     prepared = prepare(records)
     i, j, stats.pairs_per_pass = candidate_pairs(prepared)
     stats.candidate_pairs = len(i)
-    pairs = compare(prepared, i, j)
-    gammas = levels(pairs)
-    _gammas_frame(pairs, gammas)
+    pairs, gammas = _compared(prepared, i.astype(np.int32), j.astype(np.int32))
+    del i, j
+    i, j = pairs["i"].to_numpy(), pairs["j"].to_numpy()
     model = model if model is not None else fit(prepared, pairs, gammas, fix_u=fix_u)
     stats.model = model
     tf = {c: term_frequencies(prepared, c) for c in ("name", "core", "address")}

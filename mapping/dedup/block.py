@@ -178,7 +178,9 @@ def candidate_pairs(
         counts[blocking.name] = len(i)
         lo, hi = np.minimum(i, j), np.maximum(i, j)
         encoded.append(lo.astype(np.int64) * n + hi)
-    pairs = np.sort(np.concatenate(encoded)) if encoded else np.empty(0, dtype=np.int64)
+    pairs = np.concatenate(encoded) if encoded else np.empty(0, dtype=np.int64)
+    del encoded
+    pairs.sort()  # in place: the union of 1M records' passes is a few hundred MB
     if len(pairs):
         keep = np.ones(len(pairs), dtype=bool)
         keep[1:] = pairs[1:] != pairs[:-1]

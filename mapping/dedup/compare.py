@@ -29,6 +29,8 @@ _TO_L93 = Transformer.from_crs("EPSG:4326", "EPSG:2154", always_xy=True)
 PRECISE = ("housenumber", "street", "source")
 #: Initials variants used as blocking keys (see :func:`mapping.dedup.normalise.name_parts`).
 ABBREV_VARIANTS = 3
+#: Pairs scored by rapidfuzz at a time.
+CHUNK = 1_000_000
 #: Contact columns whose agreement is ignored when one source gives the value to several records.
 SHARED_COLUMNS = ("domain", "email", "phone")
 AGREEMENT_COLUMNS = ("number", "siret", "siren", "phone", "domain", "email", "commune", "postcode", "core")
@@ -297,9 +299,10 @@ def _similarity(
     if todo is not None:
         run &= todo
     idx = np.flatnonzero(run)
-    if len(idx):
-        out[idx] = process.cpdist(
-            values[a[idx]].tolist(), values[b[idx]].tolist(), scorer=scorer, dtype=np.float32, workers=-1
+    for start in range(0, len(idx), CHUNK):  # in chunks: the string lists of 10M pairs would weigh a GB
+        part = idx[start : start + CHUNK]
+        out[part] = process.cpdist(
+            values[a[part]].tolist(), values[b[part]].tolist(), scorer=scorer, dtype=np.float32, workers=-1
         )
     return out
 
