@@ -52,6 +52,8 @@ CATEGORICAL_COLUMNS = (
     "place",
     "departement",
     "name",
+    "name_flat",
+    "street_flat",
     "core",
     "phonetic",
     "token1",
@@ -208,6 +210,9 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
     out["name"] = fields["name"].to_numpy()
     out["core"] = normalise.core_names(out["name"], city).to_numpy()
     out["phonetic"] = normalise.phonetic_keys(out["name"]).to_numpy()
+    # without spaces (« BATI VAL » and « BATIVAL », « LAWSONDCRESCENT »): compared by plain ratio
+    out["name_flat"] = _flat(out["name"])
+    out["street_flat"] = _flat(out["street"])
     out["token1"], out["token2"] = rare_tokens(out["name"])
     out["street_token"] = rare_tokens(out["street"], count=1)[0]
     out["acronym"] = fields["acronym"].to_numpy()
@@ -321,9 +326,11 @@ def _initials_match(acronym: np.ndarray, initials: pd.Series, i: np.ndarray, j: 
     return out
 
 
-def _compact(values: np.ndarray) -> np.ndarray:
-    """Distinct values with their spaces removed (« BATI VAL » and « BATIVAL » are then equal)."""
-    return np.array([v.replace(" ", "") for v in values.tolist()], dtype=object)
+def _flat(values: pd.Series) -> np.ndarray:
+    """Values with their spaces removed, computed once per distinct value."""
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+    flat = np.array([v.replace(" ", "") for v in uniques.tolist()] + [""], dtype=object)
+    return flat[codes]
 
 
 def _city_similarity(prepared: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -362,9 +369,12 @@ def compare(prepared: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> pd.DataFram
         code[c], col[c] = normalise.column_codes(prepared[c])
     x, y = prepared["x"].to_numpy(), prepared["y"].to_numpy()
     out = pd.DataFrame({"i": i, "j": j})
+    for c in ("name_flat", "street_flat"):
+        code[c], col[c] = normalise.column_codes(prepared[c])
+    # the costlier scores only run where they can still change the level
+    name_sort = _similarity(col["name"], code["name"], i, j, fuzz.token_sort_ratio)
     name_sort = np.fmax(
-        _similarity(col["name"], code["name"], i, j, fuzz.token_sort_ratio),
-        _similarity(_compact(col["name"]), code["name"], i, j, fuzz.ratio),
+        name_sort, _similarity(col["name_flat"], code["name_flat"], i, j, fuzz.ratio, todo=name_sort < 92)
     )
     out["name_sort"] = name_sort
     name_set = _similarity(col["name"], code["name"], i, j, fuzz.token_set_ratio, todo=name_sort < 95)
@@ -381,10 +391,9 @@ def compare(prepared: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> pd.DataFram
         out[name] = np.where((agree > 0) & (shared[i] | shared[j]), 0, agree).astype(np.int8)
     out["address"] = _agreement(code["address"], i, j)
     # a street is often cut short (a second address line dropped) or split differently (« LAWSONDCRESCENT »)
-    out["street"] = np.fmax(
-        _similarity(col["street"], code["street"], i, j, fuzz.token_set_ratio),
-        _similarity(_compact(col["street"]), code["street"], i, j, fuzz.ratio),
-    )
+    street = _similarity(col["street"], code["street"], i, j, fuzz.token_set_ratio)
+    flat = _similarity(col["street_flat"], code["street_flat"], i, j, fuzz.ratio, todo=street < 90)
+    out["street"] = np.fmax(street, flat)
     lieu_dit = prepared["lieu_dit"].to_numpy(dtype=bool)
     out["lieu_dit"] = lieu_dit[i] & lieu_dit[j]
     out["postcode_near"] = _postcode_near(col["postcode"], code["postcode"], i, j)
