@@ -94,7 +94,7 @@ COMPARISONS: tuple[Comparison, ...] = (
         "nom",
         (
             "nom identique",
-            "nom identique, porté par plusieurs structures de la commune",
+            "nom identique ou très proche, porté par plusieurs structures de la commune",
             "nom identique sans le nom de la commune",
             "nom très proche",
             "sigle du nom",
@@ -245,7 +245,7 @@ def _ambiguous_names(prepared: pd.DataFrame) -> np.ndarray:
     This is the term-frequency adjustment of the name: the group's records of *every* source
     are flagged, since any of them may be any of those actors.
     """
-    name, _ = normalise.column_codes(prepared["name"])
+    name, _ = normalise.column_codes(prepared["phonetic"])  # spelling variants are namesakes too
     commune, _ = normalise.column_codes(prepared["place"])
     source, sources = normalise.column_codes(prepared["source"])
     group = pd.factorize((commune + 1) * (name.max(initial=0) + 2) + name + 1)[0]
@@ -426,7 +426,9 @@ def levels(pairs: pd.DataFrame) -> np.ndarray:
     name[col["initials"] & (name > 4)] = 4
     name[(col["core"] > 0) & (name > 2)] = 2
     exact = col["name_sort"] >= 100
-    name[exact] = np.where(col["ambiguous"][exact], 1, 0)
+    name[exact] = 0
+    # a name (or a spelling of it) that several actors of the town bear tells little about which one
+    name[col["ambiguous"] & ((name == 0) | (name == 3))] = 1
     name[np.isnan(col["name_sort"].astype(np.float64))] = -1
     g[:, 0] = name
     # address: same address; same street with a number missing or different; close street; other
