@@ -97,7 +97,8 @@ def score(
         Term-frequency adjustments (:func:`tf_adjustment`).
     """
     total = np.full(len(gammas), model.prior_weight, dtype=np.float64)
-    total += level_weights(gammas, model).sum(axis=1, dtype=np.float64)
+    for k, w in enumerate(model.weights()):  # column by column: no pairs × comparisons float matrix
+        total += np.append(w, 0.0)[gammas[:, k]]
     if tf_bits is not None:
         total += tf_bits
     total[siret > 0] = np.inf
