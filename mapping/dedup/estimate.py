@@ -14,8 +14,9 @@ Among candidate pairs, non-matches are far more alike than random pairs (they we
 shared name word, street or postcode): EM therefore also re-estimates u over the candidates
 (``u_C``, starting from and drawn towards the random-pair u) to tell matches from non-matches
 there. Keeping u at the random-pair values during EM (splink's way without its per-rule
-sessions, ``fix_u=True``) lets the match class swallow the candidates (measured on Febrl 3:
-λ → 0.999, F1 0.001). The *score* of a pair is then on the scale of all pairs, as in splink:
+sessions, ``fix_u=True``) lets the match class swallow the candidates (measured on Febrl 3
+with candidate-scale scores: λ → 0.999, F1 0.001). The *score* of a pair is then on the scale of
+all pairs, as in splink:
 ``log2(λ_all/(1-λ_all)) + Σ log2(m/u_random)``, ``λ_all = λ_C · candidates / all pairs``, blocking
 being only a filter (measured better on every labelled set than the candidate-scale log-odds).
 
