@@ -2,9 +2,11 @@
 
 Each accepted pair reads « même SIRET » (the hard rule) or its comparison levels with their
 learned weights in bits, then its total and its probability: « nom identique (+9,4), même
-adresse (+6,1), même code postal (+1,2), téléphones différents (−2,0) ; score 14,7, probabilité
-99,99 % ». A weight is ``log2(m/u)``: +10 means that level is about a thousand times more frequent
-between two records of one actor than between two records of different actors.
+adresse (+6,1), même code postal (+1,2), téléphones différents (−2,0) ; a priori −5,2, score
++9,5, probabilité 99,87 % » (the score is the a-priori weight plus the levels' weights, plus the
+rarity of the name or address when they are identical). A weight is ``log2(m/u)``: +10 means that
+level is about a thousand times more frequent between two records of one actor than between two
+records of different actors.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ def _reasons(p: pd.DataFrame, model: Model | None) -> list[str]:
     tf = p["tf"].to_numpy() if "tf" in p else np.zeros(len(p))
     siret = p["siret"].to_numpy()
     scores = p["score"].to_numpy()
+    prior = _bits(model.prior_weight) if model is not None else _bits(0.0)
     out = []
     for r in range(len(p)):
         parts = ["même SIRET"] if siret[r] > 0 else []
@@ -71,7 +74,8 @@ def _reasons(p: pd.DataFrame, model: Model | None) -> list[str]:
             continue
         text = ", ".join(parts)
         out.append(
-            f"{text} ; score {_bits(scores[r])[0:]}, probabilité {_percent(float(probability(scores[r : r + 1])[0]))}"
+            f"{text} ; a priori {prior}, score {_bits(scores[r])}, "
+            f"probabilité {_percent(float(probability(scores[r : r + 1])[0]))}"
         )
     return out
 
