@@ -166,6 +166,8 @@ def _source_line(record: Any) -> SourceLine:
     )
 
 
+#: Between merged pairs: « | » (« ; » in tables built before the learned weights).
+_PAIR_SEPARATOR_RE = re.compile(r" [|;] (?=\S+:\S+ ↔ )")
 _PAIR_RE = re.compile(r"^(?P<left>.+?) ↔ (?P<right>.+?) : (?P<why>.+)$")
 
 
@@ -184,7 +186,7 @@ def merge_reasons(explanation: str | None, records: Iterable[Any] = ()) -> tuple
             name = _text(getattr(record, "name", None))
             named[key] = f"{title} « {name} » ({record.source_id})" if name else f"{title} ({record.source_id})"
     lines = []
-    for part in str(explanation).split(" ; "):
+    for part in _PAIR_SEPARATOR_RE.split(str(explanation)):
         match = _PAIR_RE.match(part.strip())
         if not match:
             lines.append(part.strip())

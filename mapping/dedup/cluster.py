@@ -1,8 +1,10 @@
-"""Clustering: group matched pairs into actors without ever joining two different SIRENs.
+"""Clustering: group matched pairs into actors under cannot-link constraints.
 
-Pairs above the threshold are taken from the strongest to the weakest (Kruskal-like); a pair
-whose two clusters already hold different SIRENs is refused, so that a cluster never chains two
-such records through a third. The accepted pairs are the cluster's "reasons" (its spanning tree).
+Pairs above the threshold are taken from the strongest to the weakest (Kruskal-like), pairs of
+one SIRET first (``+inf``: must-link). A cluster holds at most one SIRET and one SIREN: a pair
+whose two clusters already hold different SIRETs (or SIRENs) is refused, so that a cluster never
+chains two establishments through a third record that resembles both. The accepted pairs are
+the cluster's "reasons" (its spanning tree).
 """
 
 from __future__ import annotations
@@ -11,7 +13,12 @@ import numpy as np
 
 
 def constrained_clusters(
-    n: int, i: np.ndarray, j: np.ndarray, scores: np.ndarray, sirens: np.ndarray
+    n: int,
+    i: np.ndarray,
+    j: np.ndarray,
+    scores: np.ndarray,
+    sirens: np.ndarray,
+    sirets: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Cluster ``n`` records from scored pairs.
 
@@ -25,6 +32,8 @@ def constrained_clusters(
         Their match weights (strongest first wins).
     sirens : numpy.ndarray
         SIREN of each record (``""`` when unknown), object array.
+    sirets : numpy.ndarray, optional
+        SIRET of each record (``""`` when unknown): two different ones never share a cluster.
 
     Returns
     -------
@@ -33,8 +42,11 @@ def constrained_clusters(
         and the boolean mask of the pairs used to build the clusters.
     """
     parent = list(range(n))
-    named = np.flatnonzero(sirens != "")
-    siren_of: dict[int, str] = dict(zip(named.tolist(), sirens[named].tolist(), strict=True))
+    constraints = [sirens] if sirets is None else [sirets, sirens]
+    held: list[dict[int, str]] = []
+    for values in constraints:
+        named = np.flatnonzero(values != "")
+        held.append(dict(zip(named.tolist(), values[named].tolist(), strict=True)))
     order = np.argsort(-scores, kind="stable")
     accepted = np.zeros(len(i), dtype=bool)
     ii, jj = i.tolist(), j.tolist()
@@ -51,14 +63,21 @@ def constrained_clusters(
         a, b = find(ii[k]), find(jj[k])
         if a == b:
             continue
-        sa, sb = siren_of.get(a), siren_of.get(b)
-        if sa and sb and sa != sb:
+        conflict = False
+        for values in held:
+            va, vb = values.get(a), values.get(b)
+            if va and vb and va != vb:
+                conflict = True
+                break
+        if conflict:
             continue
         if a > b:
             a, b = b, a
         parent[b] = a
-        if sb and not sa:
-            siren_of[a] = sb
+        for values in held:
+            vb = values.get(b)
+            if vb and not values.get(a):
+                values[a] = vb
         accepted[k] = True
     roots = np.arange(n, dtype=np.int64)
     touched = np.unique(np.concatenate([i, j])) if len(i) else np.empty(0, dtype=np.int64)

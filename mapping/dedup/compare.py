@@ -1,20 +1,24 @@
 """Comparison: prepare records, then measure how alike each candidate pair is.
 
-:func:`prepare` gives every record its comparable fields (normalised name, address, SIRET,
-SIREN, phone, web domain, e-mail, commune, département, Lambert-93 coordinates).
-:func:`compare` gives every candidate pair its comparison vector: name and address similarity
-(rapidfuzz, 0-100), distance in metres, and agreement of the identifiers and contacts
-(``1`` same, ``-1`` different, ``0`` unknown).
+:func:`prepare` gives every record its comparable fields (normalised name and its variants,
+address and street, SIRET, SIREN, phone, web domain, e-mail, postcode, city, commune,
+département, Lambert-93 coordinates). :func:`compare` gives every candidate pair its raw
+comparisons: similarities (rapidfuzz, 0-100, NaN when a side is empty), distance in metres, and
+agreements (``1`` same, ``-1`` different, ``0`` unknown). :func:`levels` turns them into the
+comparison levels (γ) of the Fellegi-Sunter model, one small integer per comparison (``-1``:
+a side is missing, the comparison says nothing), whose weights :mod:`mapping.dedup.estimate`
+learns from the records.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from pyproj import Transformer
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from mapping.dedup import normalise
 from mapping.dedup.block import rare_tokens
@@ -25,29 +29,127 @@ _TO_L93 = Transformer.from_crs("EPSG:4326", "EPSG:2154", always_xy=True)
 PRECISE = ("housenumber", "street", "source")
 #: Initials variants used as blocking keys (see :func:`mapping.dedup.normalise.name_parts`).
 ABBREV_VARIANTS = 3
+#: Pairs scored by rapidfuzz at a time.
+CHUNK = 1_000_000
 #: Contact columns whose agreement is ignored when one source gives the value to several records.
 SHARED_COLUMNS = ("domain", "email", "phone")
-AGREEMENT_COLUMNS = ("number", "siret", "siren", "phone", "domain", "email", "commune")
+AGREEMENT_COLUMNS = ("number", "siret", "siren", "phone", "domain", "email", "commune", "postcode", "core")
 #: Prepared columns stored as categoricals (everything but the record key and the coordinates).
 CATEGORICAL_COLUMNS = (
     "source",
     "address",
+    "street",
     "number",
     "siret",
     "siren",
     "phone",
     "domain",
     "email",
+    "postcode",
+    "city",
+    "insee",
     "commune",
+    "place",
     "departement",
     "name",
+    "name_flat",
+    "street_flat",
+    "core",
+    "phonetic",
     "token1",
     "token2",
+    "street_token",
     "acronym",
     "initials",
     "abbrev1",
     "abbrev2",
     "abbrev3",
+)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A comparison of the model: its levels (French labels, most alike first) and the prior m- and
+    u-probabilities of those levels (what two records of one actor, and of two actors, look like
+    before the data say more: they carry a model fitted on a handful of records, and weigh nothing
+    once there are thousands)."""
+
+    name: str
+    label: str
+    levels: tuple[str, ...]
+    m_prior: tuple[float, ...]
+    u_prior: tuple[float, ...]
+    #: Chains of levels, most alike first, whose weights may not increase along the chain (an exact
+    #: name never weighs less than a fuzzy one, whatever EM made of a small or odd input).
+    chains: tuple[tuple[int, ...], ...] = ()
+    #: Levels defined within one town (« a name several actors of the town bear »): their u is measured
+    #: among the candidate pairs (same town), not among random pairs of the whole input.
+    local_levels: tuple[int, ...] = ()
+
+
+#: The comparisons of the Fellegi-Sunter model, in the order of :func:`levels`' columns.
+COMPARISONS: tuple[Comparison, ...] = (
+    Comparison(
+        "name",
+        "nom",
+        (
+            "nom identique",
+            "nom identique ou très proche, porté par plusieurs structures de la commune",
+            "nom identique sans le nom de la commune",
+            "nom très proche",
+            "sigle du nom",
+            "nom inclus dans l'autre",
+            "nom proche",
+            "noms différents",
+        ),
+        (0.45, 0.03, 0.1, 0.15, 0.04, 0.1, 0.08, 0.05),
+        (0.002, 0.015, 0.0005, 0.002, 0.0005, 0.005, 0.02, 0.955),
+        ((0, 3, 6, 7), (0, 2, 6), (4, 7), (5, 7), (1, 7)),
+        (1,),
+    ),
+    Comparison(
+        "address",
+        "adresse",
+        (
+            "même adresse",
+            "même voie, numéro inconnu",
+            "même voie, autre numéro",
+            "voie très proche",
+            "voie proche",
+            "adresses différentes",
+        ),
+        (0.5, 0.15, 0.03, 0.15, 0.07, 0.1),
+        (0.002, 0.003, 0.01, 0.005, 0.02, 0.96),
+        ((0, 1, 3, 4, 5), (1, 2, 5)),
+    ),
+    Comparison(
+        "distance",
+        "distance",
+        ("< 100 m", "100-300 m", "300 m-1 km", "1-5 km", "> 5 km"),
+        (0.6, 0.2, 0.1, 0.06, 0.04),
+        (0.001, 0.002, 0.01, 0.08, 0.907),
+    ),
+    Comparison(
+        "postcode",
+        "code postal",
+        ("même code postal", "code postal à un chiffre près", "codes postaux différents"),
+        (0.85, 0.08, 0.07),
+        (0.05, 0.1, 0.85),
+    ),
+    Comparison(
+        "city",
+        "commune",
+        ("même commune", "commune très proche", "communes différentes"),
+        (0.85, 0.08, 0.07),
+        (0.05, 0.01, 0.94),
+    ),
+    Comparison("siren", "SIREN", ("même SIREN", "SIREN différents"), (0.95, 0.05), (0.001, 0.999), ((0, 1),)),
+    Comparison(
+        "phone", "téléphone", ("même téléphone", "téléphones différents"), (0.7, 0.3), (0.0005, 0.9995), ((0, 1),)
+    ),
+    Comparison("domain", "site web", ("même site web", "sites web différents"), (0.8, 0.2), (0.001, 0.999), ((0, 1),)),
+    Comparison("email", "e-mail", ("même e-mail", "e-mails différents"), (0.6, 0.4), (0.0005, 0.9995), ((0, 1),)),
+    Comparison("source", "source", ("sources différentes", "même source"), (0.9, 0.1), (0.5, 0.5)),
 )
 
 
@@ -68,15 +170,18 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``source, key, address, number, siret, siren, phone, domain, email, commune, departement,
-        name, token1, token2, acronym, initials, abbrev1..3, x, y`` (x/y Lambert-93, NaN unless
-        the point is precise; ``initials`` only in communes holding a bare acronym).
+        ``source, key, address, street, number, siret, siren, phone, domain, email, postcode, city,
+        insee, commune, departement, name, core, phonetic, token1, token2, acronym, initials,
+        abbrev1..3, x, y`` (x/y Lambert-93, NaN unless the point is precise; ``initials`` only in
+        communes holding a bare acronym), ``ambiguous`` and ``<contact>_shared`` flags.
     """
     out = pd.DataFrame(index=pd.RangeIndex(len(records)))
     out["source"] = normalise.text(_column(records, "source"))
     out["key"] = (out["source"] + ":" + normalise.text(_column(records, "source_id"))).astype(object)
     out["address"] = normalise.addresses(_column(records, "address"))
+    out["street"] = normalise.streets(out["address"])
     out["number"] = normalise.house_numbers(out["address"])
+    out["lieu_dit"] = normalise.lieux_dits(out["address"])
     siret = normalise.sirets(_column(records, "siret"))
     siren = normalise.text(_column(records, "siren")).str.replace(r"\D", "", regex=True)
     siren = siren.where(siren.str.len() == 9, "")
@@ -86,16 +191,30 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
     out["domain"] = normalise.domains(_column(records, "website"), _column(records, "email"))
     out["email"] = normalise.emails(_column(records, "email"))
     commune = normalise.text(_column(records, "code_insee")).str.upper()
-    postcode = normalise.text(_column(records, "postcode")).str.replace(" ", "", regex=False)
-    city = normalise.names(_column(records, "city"))
-    out["commune"] = commune.where(commune != "", (postcode + "|" + city).where(postcode != "", "")).astype(object)
+    postcode = normalise.postcodes(_column(records, "postcode"))
+    city = normalise.cities(_column(records, "city"))
+    out["postcode"] = postcode
+    out["city"] = city
+    out["insee"] = commune
+    out["commune"] = commune.where(commune != "", (postcode + "|" + city).where(postcode != "", city)).astype(object)
+    # the town as every record can name it (city name, else INSEE code, else postcode): namesakes and
+    # acronyms are looked for in it, whichever of those fields each source fills
+    place = city.where(city != "", commune.where(commune != "", postcode))
+    out["place"] = place.astype(object)
     dep = normalise.text(_column(records, "departement"))
     from_insee = commune.str.slice(0, 2)
-    from_postcode = postcode.str.slice(0, 2)
+    french = postcode.str.fullmatch(r"\d{5}")
+    from_postcode = postcode.str.slice(0, 2).where(french, "")
     out["departement"] = dep.where(dep != "", from_insee.where(from_insee != "", from_postcode)).astype(object)
-    fields = normalise.name_fields(_column(records, "name"), groups=out["commune"].to_numpy(dtype=object))
+    fields = normalise.name_fields(_column(records, "name"), groups=out["place"].to_numpy(dtype=object))
     out["name"] = fields["name"].to_numpy()
+    out["core"] = normalise.core_names(out["name"], city).to_numpy()
+    out["phonetic"] = normalise.phonetic_keys(out["name"]).to_numpy()
+    # without spaces (« BATI VAL » and « BATIVAL », « LAWSONDCRESCENT »): compared by plain ratio
+    out["name_flat"] = _flat(out["name"])
+    out["street_flat"] = _flat(out["street"])
     out["token1"], out["token2"] = rare_tokens(out["name"])
+    out["street_token"] = rare_tokens(out["street"], count=1)[0]
     out["acronym"] = fields["acronym"].to_numpy()
     out["initials"] = fields["initials"].to_numpy()
     # blocking keys: the acronym of a bare-acronym name, else each variant of its initials
@@ -120,17 +239,20 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
 
 
 def _ambiguous_names(prepared: pd.DataFrame) -> np.ndarray:
-    """Records whose (commune, name) is shared by several actors: some source lists it twice.
+    """Records whose (town, name) is shared by several actors: some source lists it twice (only
+    when the input has several sources).
 
     This is the term-frequency adjustment of the name: the group's records of *every* source
     are flagged, since any of them may be any of those actors.
     """
-    name, _ = normalise.column_codes(prepared["name"])
-    commune, _ = normalise.column_codes(prepared["commune"])
+    name, _ = normalise.column_codes(prepared["phonetic"])  # spelling variants are namesakes too
+    commune, _ = normalise.column_codes(prepared["place"])
     source, sources = normalise.column_codes(prepared["source"])
     group = pd.factorize((commune + 1) * (name.max(initial=0) + 2) + name + 1)[0]
     twice = pd.Series(group * (len(sources) + 1) + source + 1).duplicated(keep=False).to_numpy()
     named = name >= 0
+    if len(sources) < 2:  # one file: a name listed twice is a duplicate to find, not a namesake
+        return np.zeros(len(name), dtype=bool)
     shared = np.zeros(group.max() + 1 if len(group) else 0, dtype=bool)
     shared[group[twice & named]] = True
     return shared[group] & named if len(group) else named
@@ -182,9 +304,10 @@ def _similarity(
     if todo is not None:
         run &= todo
     idx = np.flatnonzero(run)
-    if len(idx):
-        out[idx] = process.cpdist(
-            values[a[idx]].tolist(), values[b[idx]].tolist(), scorer=scorer, dtype=np.float32, workers=-1
+    for start in range(0, len(idx), CHUNK):  # in chunks: the string lists of 10M pairs would weigh a GB
+        part = idx[start : start + CHUNK]
+        out[part] = process.cpdist(
+            values[a[part]].tolist(), values[b[part]].tolist(), scorer=scorer, dtype=np.float32, workers=-1
         )
     return out
 
@@ -203,41 +326,62 @@ def _initials_match(acronym: np.ndarray, initials: pd.Series, i: np.ndarray, j: 
     return out
 
 
-def compare(
-    prepared: pd.DataFrame,
-    i: np.ndarray,
-    j: np.ndarray,
-    *,
-    worth: Callable[[pd.DataFrame], np.ndarray] | None = None,
-) -> pd.DataFrame:
-    """Comparison vectors of the pairs ``(i, j)`` (positions in ``prepared``).
+def _flat(values: pd.Series) -> np.ndarray:
+    """Values with their spaces removed, computed once per distinct value."""
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+    flat = np.array([v.replace(" ", "") for v in uniques.tolist()] + [""], dtype=object)
+    return flat[codes]
 
-    Parameters
-    ----------
-    prepared : pandas.DataFrame
-        Output of :func:`prepare`.
-    i, j : numpy.ndarray
-        Candidate pairs.
-    worth : callable, optional
-        Given the cheap part of the vectors (everything but ``name_set`` and ``address``), the
-        pairs that could still match with the best token-set and address scores: the two costly
-        rapidfuzz scores run on those pairs only (the others keep ``name_set = name_sort`` and a
-        NaN address).
+
+def _city_similarity(prepared: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Commune similarity (0-100, NaN unknown): the INSEE codes when both have one, else the city names."""
+    insee = normalise.column_codes(prepared["insee"])[0]
+    values_city = normalise.column_codes(prepared["city"])
+    out = _similarity(values_city[1], values_city[0], i, j, fuzz.ratio)
+    both = (insee[i] >= 0) & (insee[j] >= 0)
+    out[both] = np.where(insee[i][both] == insee[j][both], np.float32(100), np.float32(0))
+    return out
+
+
+def _postcode_near(values: np.ndarray, codes: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Pairs of different postcodes one typing slip apart (one digit changed, added, dropped or two swapped)."""
+    a, b = codes[i], codes[j]
+    out = np.zeros(len(i), dtype=bool)
+    idx = np.flatnonzero((a >= 0) & (b >= 0) & (a != b))
+    if len(idx):
+        d = process.cpdist(values[a[idx]].tolist(), values[b[idx]].tolist(), scorer=OSA.distance, workers=-1)
+        out[idx] = np.asarray(d) <= 1
+    return out
+
+
+def compare(prepared: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> pd.DataFrame:
+    """Raw comparisons of the pairs ``(i, j)`` (positions in ``prepared``).
 
     Returns
     -------
     pandas.DataFrame
-        ``i, j, name_sort, distance, number, siret, siren, phone, domain, email, commune,
-        initials, same_source, ambiguous, name_set, address`` (similarities 0-100 or NaN,
-        distance in metres or NaN, agreements in ``{-1, 0, 1}``).
+        ``i, j, name_sort, name_set, initials, ambiguous, core, address, street, number, distance,
+        siret, siren, phone, domain, email, commune, postcode, postcode_near, city, same_source``
+        (similarities 0-100 or NaN, distance in metres or NaN, agreements in ``{-1, 0, 1}``).
     """
     code, col = {}, {}
-    for c in (*AGREEMENT_COLUMNS, "name", "address"):
+    for c in (*AGREEMENT_COLUMNS, "name", "address", "street"):
         code[c], col[c] = normalise.column_codes(prepared[c])
     x, y = prepared["x"].to_numpy(), prepared["y"].to_numpy()
     out = pd.DataFrame({"i": i, "j": j})
+    for c in ("name_flat", "street_flat"):
+        code[c], col[c] = normalise.column_codes(prepared[c])
+    # the costlier scores only run where they can still change the level
     name_sort = _similarity(col["name"], code["name"], i, j, fuzz.token_sort_ratio)
+    name_sort = np.fmax(
+        name_sort, _similarity(col["name_flat"], code["name_flat"], i, j, fuzz.ratio, todo=name_sort < 92)
+    )
     out["name_sort"] = name_sort
+    name_set = _similarity(col["name"], code["name"], i, j, fuzz.token_set_ratio, todo=name_sort < 95)
+    out["name_set"] = np.fmax(name_set, name_sort)
+    out["initials"] = _initials_match(prepared["acronym"].to_numpy(dtype=object), prepared["initials"], i, j)
+    ambiguous = prepared["ambiguous"].to_numpy(dtype=bool)
+    out["ambiguous"] = ambiguous[i] | ambiguous[j]
     out["distance"] = np.hypot(x[i] - x[j], y[i] - y[j]).astype(np.float32)
     for name in AGREEMENT_COLUMNS:
         out[name] = _agreement(code[name], i, j)
@@ -245,15 +389,77 @@ def compare(
         shared = prepared[f"{name}_shared"].to_numpy(dtype=bool)
         agree = out[name].to_numpy()
         out[name] = np.where((agree > 0) & (shared[i] | shared[j]), 0, agree).astype(np.int8)
-    out["initials"] = _initials_match(prepared["acronym"].to_numpy(dtype=object), prepared["initials"], i, j)
+    out["address"] = _agreement(code["address"], i, j)
+    # a street is often cut short (a second address line dropped) or split differently (« LAWSONDCRESCENT »)
+    street = _similarity(col["street"], code["street"], i, j, fuzz.token_set_ratio)
+    flat = _similarity(col["street_flat"], code["street_flat"], i, j, fuzz.ratio, todo=street < 90)
+    out["street"] = np.fmax(street, flat)
+    lieu_dit = prepared["lieu_dit"].to_numpy(dtype=bool)
+    out["lieu_dit"] = lieu_dit[i] & lieu_dit[j]
+    out["postcode_near"] = _postcode_near(col["postcode"], code["postcode"], i, j)
+    out["city"] = _city_similarity(prepared, i, j)
     source = normalise.column_codes(prepared["source"])[0]
     out["same_source"] = source[i] == source[j]
-    ambiguous = prepared["ambiguous"].to_numpy(dtype=bool)
-    out["ambiguous"] = ambiguous[i] | ambiguous[j]
-    todo = worth(out) if worth is not None else np.ones(len(out), dtype=bool)
-    name_set = _similarity(col["name"], code["name"], i, j, fuzz.token_set_ratio, todo=todo & (name_sort < 95))
-    out["name_set"] = np.fmax(name_set, name_sort)
-    address = _similarity(col["address"], code["address"], i, j, fuzz.token_sort_ratio, todo=todo)
-    address[~todo] = np.nan
-    out["address"] = address
+    return out
+
+
+def _levels(values: np.ndarray, bounds: tuple[float, ...], first: int) -> np.ndarray:
+    """Level ``first + k`` for the k-th bound reached (values >= bound), the next one below all; NaN: -1."""
+    out = np.full(len(values), first + len(bounds), dtype=np.int8)
+    for k in range(len(bounds) - 1, -1, -1):
+        out[values >= bounds[k]] = first + k
+    out[np.isnan(values)] = -1
+    return out
+
+
+def levels(pairs: pd.DataFrame) -> np.ndarray:
+    """Comparison levels (γ) of every pair: an ``int8`` matrix, one column per :data:`COMPARISONS`
+    entry, level ``0`` the most alike, ``-1`` when a side is missing."""
+    n = len(pairs)
+    g = np.full((n, len(COMPARISONS)), -1, dtype=np.int8)
+    col = {c: pairs[c].to_numpy() for c in pairs.columns}
+    # name: identical (unique / shared by namesakes) > identical but for the commune > fuzzy > acronym > subset
+    name = _levels(col["name_sort"].astype(np.float64), (92.0, 80.0), 3)  # 3 very close, 4 close, 5 other
+    name = np.where(name == 4, 6, np.where(name == 5, 7, name)).astype(np.int8)  # close -> 6, other -> 7
+    subset = (col["name_set"] >= 95) & (name > 3)
+    name[subset] = 5
+    name[col["initials"] & (name > 4)] = 4
+    name[(col["core"] > 0) & (name > 2)] = 2
+    exact = col["name_sort"] >= 100
+    name[exact] = 0
+    # a name (or a spelling of it) that several actors of the town bear tells little about which one
+    name[col["ambiguous"] & ((name == 0) | (name == 3))] = 1
+    name[np.isnan(col["name_sort"].astype(np.float64))] = -1
+    g[:, 0] = name
+    # address: same address; same street with a number missing or different; close street; other
+    street = col["street"].astype(np.float64)
+    address = _levels(street, (100.0, 90.0, 75.0), 2)  # 2 same street, 3 very close, 4 close, 5 other
+    same_street = address == 2
+    address[same_street] = 1
+    address[same_street & (col["number"] < 0)] = 2
+    address[same_street & ((col["number"] > 0) | col["lieu_dit"])] = 0  # a lieu-dit is a place, not a way
+    address[np.isnan(street)] = -1
+    g[:, 1] = address
+    g[:, 2] = _distance_levels(col["distance"].astype(np.float64))
+    postcode = np.where(col["postcode"] > 0, 0, np.where(col["postcode_near"], 1, 2)).astype(np.int8)
+    postcode[col["postcode"] == 0] = -1
+    g[:, 3] = postcode
+    g[:, 4] = _levels(col["city"].astype(np.float64), (100.0, 85.0), 0)
+    for k, name_ in enumerate(("siren", "phone", "domain", "email"), start=5):
+        agree = col[name_]
+        g[:, k] = np.where(agree > 0, 0, np.where(agree < 0, 1, -1))
+    # a postcode and a city name one place: when the postcodes agree, agreeing cities say nothing more
+    # (counting both would weigh one fact twice); disagreeing ones still do
+    g[(g[:, 3] == 0) & (g[:, 4] == 0), 4] = -1
+    # a shared SIRET settles the SIREN: its agreement is not counted twice
+    g[col["siret"] != 0, 5] = -1
+    g[:, 9] = np.where(col["same_source"], 1, 0)
+    return g
+
+
+def _distance_levels(distance: np.ndarray) -> np.ndarray:
+    out = np.full(len(distance), 4, dtype=np.int8)
+    for k, bound in reversed(list(enumerate((100.0, 300.0, 1000.0, 5000.0)))):
+        out[distance <= bound] = k
+    out[np.isnan(distance)] = -1
     return out

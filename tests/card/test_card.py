@@ -177,8 +177,8 @@ def test_merge_reasons_name_the_records(built):
     actor = actors[actors["sources"].map(len) >= 2].iloc[0]
     found = records.for_uid(actor["uid"])
     c = card.build_card(actor, found)
-    assert len(c.merge_reasons) == actor["merge_explanation"].count(" ; ") + 1
-    assert all(" et " in r and "score" in r for r in c.merge_reasons)
+    assert len(c.merge_reasons) == actor["merge_explanation"].count(" ↔ ")
+    assert all(" et " in r and " : " in r for r in c.merge_reasons)
     assert not any(r.source + ":" + r.source_id in " ".join(c.merge_reasons) for r in found)
     assert card.merge_reasons("texte libre") == ("texte libre",)
     assert card.merge_reasons(None) == ()
