@@ -32,6 +32,8 @@ VARIABLES: Mapping[str, str] = MappingProxyType(
         "SOURCIER_BAN_URL": "URL de base du géocodeur BAN (défaut : Géoplateforme)",
         "SOURCIER_HTTP_TIMEOUT": "délais HTTP en secondes « connexion,lecture » (défaut `5,60`)",
         "SOURCIER_SKIP_BROWSER": "`1` : ignorer explicitement les tests navigateur quand `/usr/bin/chromium` manque",
+        "SOURCIER_DATABASE_URL": "base des sélections (SQLAlchemy) ; défaut : SQLite `<données>/db/sourcier.sqlite3`",
+        "SOURCIER_TEST_DATABASE_URL": "serveur PostgreSQL sur lequel la suite de tests rejoue les tests des sélections",
     }
 )
 
@@ -71,6 +73,15 @@ class Settings:
     user_agent: str = USER_AGENT
     default_rate: float = DEFAULT_RATE
     source_rates: Mapping[str, float] = field(default_factory=lambda: SOURCE_RATES)
+    #: SQLAlchemy URL of the shortlist database (``None``: the SQLite file :attr:`default_database_path`).
+    database_url: str | None = None
+    #: PostgreSQL URL the test suite also runs the shortlist tests on (``None``: those runs are skipped).
+    test_database_url: str | None = None
+
+    @property
+    def default_database_path(self) -> Path:
+        """The embedded SQLite database used when ``SOURCIER_DATABASE_URL`` is not set (git-ignored)."""
+        return self.data_dir / "db" / "sourcier.sqlite3"
 
     @property
     def reference_dir(self) -> Path:
@@ -90,6 +101,10 @@ class Settings:
     def rate(self, name: str) -> float:
         """Requests per second for source ``name``."""
         return self.source_rates.get(name, self.default_rate)
+
+
+#: ``SOURCIER_*_URL`` variables that are not a source's base URL.
+_NOT_SOURCE_URLS = frozenset({"SOURCIER_BAN_URL", "SOURCIER_DATABASE_URL", "SOURCIER_TEST_DATABASE_URL"})
 
 
 def env_var_name(name: str) -> str:
@@ -117,7 +132,7 @@ def load(environ: Mapping[str, str]) -> Settings:
     urls = {
         key[len("SOURCIER_") : -len("_URL")]: val.strip()
         for key, val in environ.items()
-        if key.startswith("SOURCIER_") and key.endswith("_URL") and key != "SOURCIER_BAN_URL" and val.strip()
+        if key.startswith("SOURCIER_") and key.endswith("_URL") and key not in _NOT_SOURCE_URLS and val.strip()
     }
     return Settings(
         data_dir=data_dir,
@@ -128,6 +143,8 @@ def load(environ: Mapping[str, str]) -> Settings:
         ban_url=(value("SOURCIER_BAN_URL") or BAN_URL).rstrip("/"),
         timeout=_timeout(value("SOURCIER_HTTP_TIMEOUT")) if value("SOURCIER_HTTP_TIMEOUT") else DEFAULT_TIMEOUT,
         source_urls=MappingProxyType(urls),
+        database_url=value("SOURCIER_DATABASE_URL") or None,
+        test_database_url=value("SOURCIER_TEST_DATABASE_URL") or None,
     )
 
 
