@@ -120,3 +120,26 @@ def test_meeting_page_offers_the_pack_the_table_the_invitations_and_mailto(db):
 def test_meeting_page_without_lists(db):
     at = run(MEETING)
     assert any(texts.NO_LISTS in i.value for i in at.info)
+
+
+def _card_script() -> None:
+    """What the supplier card will do: « Ajouter à une sélection » for one actor."""
+    from mapping import store as built
+    from pages import _shortlist_widgets as widgets
+
+    widgets.add_to_shortlist(built.read_suppliers(built.build_path()), "a00004", key="fiche")
+
+
+def test_card_component_adds_the_actor_with_a_snapshot(db):
+    list_id = db.create("Depuis la fiche")
+    at = AppTest.from_function(_card_script, default_timeout=60).run()
+    assert not at.exception
+    at.text_area(key="fiche_note").input("Rencontré à Tours")
+    at.button(key="fiche_ajouter").click().run()
+    assert not at.exception
+    assert any("Ajouté à « Depuis la fiche »" in s.value for s in at.success)
+    (item,) = db.items(list_id)
+    assert item["uid"] == "a00004" and item["note"] == "Rencontré à Tours"
+    assert item["snapshot"]["name"] == "Acteur 4 Chartres" and item["snapshot"]["city"] == "Chartres"
+    at.button(key="fiche_ajouter").click().run()
+    assert any("Déjà dans « Depuis la fiche »" in s.value for s in at.success)
