@@ -33,8 +33,11 @@ def author() -> str:
     return " ".join(str(st.session_state.get(AUTHOR_KEY) or "").split())
 
 
-def choose_list(label: str, key: str) -> dict | None:
-    """A selectbox of every shortlist (most recently changed first); the chosen row or None."""
+def choose_list(label: str, key: str, *, default_key: str | None = None) -> dict | None:
+    """A selectbox of every shortlist (most recently changed first); the chosen row or None.
+
+    ``default_key``: session key of another page's choice, used when this one has none yet (the meeting
+    page opens on the list last seen in « Sélections »)."""
     rows = store().lists()
     if not rows:
         st.info(texts.NO_LISTS, icon=":material/playlist_add:")
@@ -42,6 +45,8 @@ def choose_list(label: str, key: str) -> dict | None:
     by_id = {row["id"]: row for row in rows}
     if st.session_state.get(key) not in by_id:
         st.session_state.pop(key, None)
+        if default_key and st.session_state.get(default_key) in by_id:
+            st.session_state[key] = st.session_state[default_key]
     chosen = st.selectbox(label, list(by_id), format_func=lambda i: helpers.list_label(by_id[i]), key=key)
     return by_id.get(chosen)
 

@@ -29,7 +29,7 @@ author = widgets.author()
 st.title(texts.MEETING_PAGE_TITLE)
 st.caption(texts.MEETING_PAGE_INTRO)
 
-chosen = widgets.choose_list(texts.MEETING_CHOOSE_LABEL, key="rencontre_selection")
+chosen = widgets.choose_list(texts.MEETING_CHOOSE_LABEL, key="rencontre_selection", default_key="selection")
 if chosen is None:
     st.stop()
 items = widgets.store().items(chosen["id"])

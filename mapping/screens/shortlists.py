@@ -102,4 +102,4 @@ def file_name(list_name: str, extension: str) -> str:
 def email_count(actors: pd.DataFrame) -> int:
     if "email" not in actors:
         return 0
-    return int(actors["email"].map(lambda e: isinstance(e, str) and "@" in e).sum())
+    return sum(isinstance(e, str) and "@" in e for e in actors["email"].tolist())

@@ -59,39 +59,50 @@ class Resolved:
         return len(self.actors) + len(self.missing)
 
 
-def _key_index(actors: pd.DataFrame) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
-    by_uid = {u: i for i, u in enumerate(actors["uid"].tolist())}
-    by_siret = {}
-    for i, s in enumerate(actors["siret"].tolist() if "siret" in actors else []):
-        if isinstance(s, str) and s:
-            by_siret.setdefault(s, i)
-    by_key = {}
-    for i, keys in enumerate(actors["source_keys"].tolist() if "source_keys" in actors else []):
-        for k in as_list(keys):
-            by_key.setdefault(str(k), i)
-    return by_uid, by_siret, by_key
+def _positions(actors: pd.DataFrame, items: list[dict[str, Any]]) -> list[int | None]:
+    """Row of each item in ``actors``: by uid (vectorised), then SIRET, then source key — the slower
+    look-ups only for the items the previous one did not find."""
+    index = pd.Index(actors["uid"])
+    if not index.is_unique:  # never in a built table (survive dedupes uids); first row wins
+        index = pd.Index(actors["uid"].where(~actors["uid"].duplicated()))
+    found: list[int | None] = [int(i) if i >= 0 else None for i in index.get_indexer([it["uid"] for it in items])]
+    snaps = [it.get("snapshot") or {} for it in items]
+    wanted = {snap["siret"] for snap, row in zip(snaps, found, strict=True) if row is None and snap.get("siret")}
+    if wanted and "siret" in actors:
+        hits = actors["siret"].isin(wanted).to_numpy().nonzero()[0]
+        by_siret: dict[str, int] = {}
+        for row in hits.tolist():
+            by_siret.setdefault(actors["siret"].iat[row], row)
+        found = [
+            row if row is not None else by_siret.get(snap.get("siret")) for snap, row in zip(snaps, found, strict=True)
+        ]
+    keys = {k for snap, row in zip(snaps, found, strict=True) if row is None for k in snap.get("source_keys", [])}
+    if keys and "source_keys" in actors:
+        by_key: dict[str, int] = {}
+        for row, values in enumerate(actors["source_keys"].tolist()):
+            for key in as_list(values):
+                if key in keys:
+                    by_key.setdefault(key, row)
+        found = [
+            row if row is not None else next((by_key[k] for k in snap.get("source_keys", []) if k in by_key), None)
+            for snap, row in zip(snaps, found, strict=True)
+        ]
+    return found
 
 
 def resolve(actors: gpd.GeoDataFrame, items: list[dict[str, Any]]) -> Resolved:
     """Match ``items`` (:meth:`ShortlistStore.items`) with ``actors`` (the built table)."""
-    by_uid, by_siret, by_key = _key_index(actors)
+    ordered = sorted(items, key=lambda it: it.get("position", 0))
     rows: list[int] = []
     kept: list[dict[str, Any]] = []
     missing: list[dict[str, Any]] = []
     relinked: dict[str, str] = {}
-    seen: set[int] = set()
-    for item in sorted(items, key=lambda it: it.get("position", 0)):
-        snap = item.get("snapshot") or {}
-        row = by_uid.get(item["uid"])
-        if row is None and snap.get("siret"):
-            row = by_siret.get(snap["siret"])
+    # Two items that a rebuild merged into one actor both stay (flagged as found again): the user
+    # sees the duplicate and removes one; nothing disappears without being shown.
+    for item, row in zip(ordered, _positions(actors, ordered), strict=True):
         if row is None:
-            row = next((by_key[k] for k in snap.get("source_keys", []) if k in by_key), None)
-        if row is None or row in seen:  # two items now one actor (merged by a rebuild): show it once
-            if row is None:
-                missing.append(item)
+            missing.append(item)
             continue
-        seen.add(row)
         rows.append(row)
         kept.append(item)
         if actors["uid"].iat[row] != item["uid"]:

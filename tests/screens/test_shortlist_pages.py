@@ -117,6 +117,16 @@ def test_meeting_page_offers_the_pack_the_table_the_invitations_and_mailto(db):
     assert link.proto.url.startswith("mailto:?bcc=contact1@exemple.fr,contact2@exemple.fr,contact3@exemple.fr")
 
 
+def test_meeting_page_opens_on_the_list_chosen_in_selections(db):
+    first = db.create("Première")
+    second = db.create("Seconde")
+    at = run(SHORTLISTS)
+    at.selectbox(key="selection").select(first).run()
+    at.switch_page(MEETING).run()
+    assert not at.exception
+    assert at.selectbox(key="rencontre_selection").value == first != second
+
+
 def test_meeting_page_without_lists(db):
     at = run(MEETING)
     assert any(texts.NO_LISTS in i.value for i in at.info)

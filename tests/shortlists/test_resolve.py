@@ -39,3 +39,10 @@ def test_an_actor_whose_uid_changed_is_found_again_by_siret_then_source_key(acto
     assert found.actors["uid"].tolist() == ["a00007", "a00004"]
     assert found.actors["item_uid"].tolist() == ["old-uid-1", "old-uid-2"]
     assert found.relinked == {"old-uid-1": "a00007", "old-uid-2": "a00004"} and found.missing == []
+
+
+def test_two_items_merged_into_one_actor_both_stay_visible(actors):
+    items = [_item("a00001", 0), _item("old", 1, {"siret": actors.loc[1, "siret"]})]
+    found = resolve(actors, items)
+    assert found.actors["uid"].tolist() == ["a00001", "a00001"]
+    assert found.relinked == {"old": "a00001"} and found.missing == []
