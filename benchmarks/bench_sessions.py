@@ -72,6 +72,19 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process ``pid`` (``/proc/<pid>/stat``), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds the whole machine spent busy (all cores; ``/proc/stat``)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    return (sum(values[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 class MemoryWatch:
     """Peak RSS of a process, sampled in a thread."""
 
@@ -199,10 +212,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"server RSS after warm-up: {rss_mb(proc.pid):.0f} MB")
         for n in args.sessions:
             before = rss_mb(proc.pid)
+            cpu_before, busy_before = cpu_seconds(proc.pid), machine_busy_seconds()
             with MemoryWatch(proc.pid) as watch:
                 started = time.perf_counter()
                 results = asyncio.run(run_round(url, n, args.place, args.timeout))
                 wall = time.perf_counter() - started
+            server_cpu = cpu_seconds(proc.pid) - cpu_before
+            busy = machine_busy_seconds() - busy_before
             first = [r["first_result"] for r in results if r["first_result"] is not None]
             supplier = [r["supplier_total"] for r in results if r.get("supplier_total") is not None]
             errors = [r["error"] for r in results if r["error"]]
@@ -211,6 +227,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  time to supplier open: {_fmt(supplier)}  ({len(supplier)}/{n}, from navigation)")
             print(f"  errors: {len(errors)}" + "".join(f"\n    - {e}" for e in sorted(set(errors))[:5]))
             print(f"  server RSS: {before:.0f} MB before, peak {watch.peak:.0f} MB")
+            print(
+                f"  CPU: server {server_cpu:.0f} s ({server_cpu / n:.1f} s per session), whole machine busy "
+                f"{busy:.0f} s of {wall * (os.cpu_count() or 1):.0f} s available: the rest is the browsers"
+            )
     finally:
         proc.terminate()
         try:
