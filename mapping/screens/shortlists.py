@@ -19,6 +19,11 @@ from mapping.screens.texts import format_date, markdown_text, suppliers_count
 from mapping.shortlists import Resolved
 
 
+def _literal(value: object) -> str:
+    """:func:`markdown_text`, and no automatic link either (``http://``, ``www.`` stay text)."""
+    return markdown_text(str(value)).replace(":", "\\:").replace("www.", "www\\.")
+
+
 def list_label(row: dict[str, Any]) -> str:
     """Option label of a shortlist: name, supplier count, author."""
     count = suppliers_count(int(row.get("count") or 0))
@@ -61,8 +66,8 @@ def item_rows(resolved: Resolved) -> list[ItemRow]:
             ItemRow(
                 uid=str(actor["item_uid"]),
                 position=int(actor["position"]),
-                title=markdown_text(actor.get("name") or actor["uid"]),
-                detail=markdown_text(_join(actor.get("city"), kinds, actor.get("siret"))),
+                title=_literal(actor.get("name") or actor["uid"]),
+                detail=_literal(_join(actor.get("city"), kinds, actor.get("siret"))),
                 note=str(actor.get("note") or ""),
                 present=True,
                 relinked=actor["item_uid"] in resolved.relinked,
@@ -75,8 +80,8 @@ def item_rows(resolved: Resolved) -> list[ItemRow]:
             ItemRow(
                 uid=str(item["uid"]),
                 position=int(item.get("position") or 0),
-                title=markdown_text(snap.get("name") or item["uid"]),
-                detail=texts.GONE_DETAIL.format(details=markdown_text(details)),
+                title=_literal(snap.get("name") or item["uid"]),
+                detail=texts.GONE_DETAIL.format(details=_literal(details)),
                 note=str(item.get("note") or ""),
                 present=False,
             )
