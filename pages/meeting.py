@@ -40,7 +40,7 @@ st.markdown(
 )
 if resolved.missing:
     n = len(resolved.missing)
-    st.warning(texts.MEETING_GONE.format(n=n, verb="sont" if n > 1 else "est"), icon=":material/history:")
+    st.warning(texts.MEETING_GONE_MANY.format(n=n) if n > 1 else texts.MEETING_GONE_ONE, icon=":material/history:")
 if not author:
     st.info(texts.MEETING_AUTHOR_MISSING, icon=":material/badge:")
 

@@ -5,10 +5,15 @@
 #   scripts/test_postgres.sh stop              # stops it and removes its folder
 #
 # The cluster lives in $SOURCIER_PG_DIR (default /tmp/sourcier-pg), listens on 127.0.0.1:$SOURCIER_PG_PORT
-# (default 55432) with trust authentication: for tests only, never for real data.
+# (default: the first free port from 55432) with trust authentication: for tests only, never for real data.
 set -euo pipefail
 DIR="${SOURCIER_PG_DIR:-/tmp/sourcier-pg}"
-PORT="${SOURCIER_PG_PORT:-55432}"
+PORT="${SOURCIER_PG_PORT:-}"
+if [ -z "$PORT" ] && [ "${1:-}" = start ]; then  # first free port from 55432 (another server may hold one)
+    for PORT in $(seq 55432 55499); do
+        (echo >"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null || break
+    done
+fi
 BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
 if [ -z "$BIN" ]; then
     echo "PostgreSQL absent : apt-get install -y postgresql" >&2

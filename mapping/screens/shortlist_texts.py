@@ -74,8 +74,9 @@ CARD_IN_LISTS = "Dans : {names}"
 # --- Meeting page --------------------------------------------------------------------------------
 MEETING_CHOOSE_LABEL = "Sélection à présenter"
 MEETING_SUMMARY = "{count} dont {emails} avec une adresse électronique."
-MEETING_GONE = (
-    "{n} fournisseur(s) n'{verb} plus dans les données : ils figurent dans le dossier avec ce qui en était connu."
+MEETING_GONE_ONE = "1 fournisseur n'est plus dans les données : il figure dans le dossier avec ce qui en était connu."
+MEETING_GONE_MANY = (
+    "{n} fournisseurs ne sont plus dans les données : ils figurent dans le dossier avec ce qui en était connu."
 )
 DOWNLOAD_PDF = "Dossier de rencontre (PDF)"
 DOWNLOAD_XLSX = "Tableau par famille d'achat (XLSX)"

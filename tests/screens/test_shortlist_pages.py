@@ -110,7 +110,7 @@ def test_meeting_page_offers_the_pack_the_table_the_invitations_and_mailto(db):
     assert at.title[0].value == texts.MEETING_PAGE_TITLE
     assert at.selectbox(key="rencontre_selection").value == list_id
     assert any("4 fournisseurs dont 3 avec une adresse électronique" in m.value for m in at.markdown)
-    assert any("1 fournisseur(s) n'est plus dans les données" in w.value for w in at.warning)
+    assert any("1 fournisseur n'est plus dans les données : il figure" in w.value for w in at.warning)
     labels = [e.proto.label for e in at.get("download_button")]
     assert labels == [texts.DOWNLOAD_PDF, texts.DOWNLOAD_XLSX, texts.DOWNLOAD_CSV]
     (link,) = at.get("link_button")
