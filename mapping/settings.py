@@ -37,6 +37,8 @@ VARIABLES: Mapping[str, str] = MappingProxyType(
         "SOURCIER_JOURNAL_PATH": "journal des modifications (JSON Lines) ; défaut `<données>/journal.jsonl`",
         "SOURCIER_HISTORY_KEEP": "nombre d'instantanés précédents conservés par source (défaut `10`, `0` : aucun)",
         "SOURCIER_IMPORT_MAX_DROP": "part (%) des structures qu'un import retire sans confirmation (défaut `30`)",
+        "SOURCIER_DATABASE_URL": "base des sélections (SQLAlchemy) ; défaut : SQLite `<données>/db/sourcier.sqlite3`",
+        "SOURCIER_TEST_DATABASE_URL": "serveur PostgreSQL sur lequel la suite de tests rejoue les tests des sélections",
     }
 )
 
@@ -93,6 +95,16 @@ class Settings:
         """True when the app must check who imports (a header or a list of importers is set)."""
         return self.user_header is not None or bool(self.importers)
 
+    #: SQLAlchemy URL of the shortlist database (``None``: the SQLite file :attr:`default_database_path`).
+    database_url: str | None = None
+    #: PostgreSQL URL the test suite also runs the shortlist tests on (``None``: those runs are skipped).
+    test_database_url: str | None = None
+
+    @property
+    def default_database_path(self) -> Path:
+        """The embedded SQLite database used when ``SOURCIER_DATABASE_URL`` is not set (git-ignored)."""
+        return self.data_dir / "db" / "sourcier.sqlite3"
+
     @property
     def reference_dir(self) -> Path:
         """Committed reference tables (taxonomy, geography, mappings, partner-file specs)."""
@@ -111,6 +123,10 @@ class Settings:
     def rate(self, name: str) -> float:
         """Requests per second for source ``name``."""
         return self.source_rates.get(name, self.default_rate)
+
+
+#: ``SOURCIER_*_URL`` variables that are not a source's base URL.
+_NOT_SOURCE_URLS = frozenset({"SOURCIER_BAN_URL", "SOURCIER_DATABASE_URL", "SOURCIER_TEST_DATABASE_URL"})
 
 
 def env_var_name(name: str) -> str:
@@ -159,7 +175,7 @@ def load(environ: Mapping[str, str]) -> Settings:
     urls = {
         key[len("SOURCIER_") : -len("_URL")]: val.strip()
         for key, val in environ.items()
-        if key.startswith("SOURCIER_") and key.endswith("_URL") and key != "SOURCIER_BAN_URL" and val.strip()
+        if key.startswith("SOURCIER_") and key.endswith("_URL") and key not in _NOT_SOURCE_URLS and val.strip()
     }
     return Settings(
         data_dir=data_dir,
@@ -175,6 +191,8 @@ def load(environ: Mapping[str, str]) -> Settings:
         journal_path=Path(value("SOURCIER_JOURNAL_PATH") or data_dir / "journal.jsonl"),
         history_keep=_count(value("SOURCIER_HISTORY_KEEP"), DEFAULT_HISTORY_KEEP),
         import_max_drop=_percent(value("SOURCIER_IMPORT_MAX_DROP"), DEFAULT_IMPORT_MAX_DROP),
+        database_url=value("SOURCIER_DATABASE_URL") or None,
+        test_database_url=value("SOURCIER_TEST_DATABASE_URL") or None,
     )
 
 

@@ -14,7 +14,7 @@ from streamlit_folium import st_folium
 
 from mapping import card, exports, maps
 from mapping.screens import texts
-from pages import _data, _url
+from pages import _data, _shortlist_widgets, _url
 
 CARD_QUERY_KEY = "fournisseur"
 
@@ -71,7 +71,7 @@ def show_card(uid: str, index, found: gpd.GeoDataFrame, *, on_close: Callable[[]
                 st_folium(
                     maps.build_map(actor, outlines=False), returned_objects=[], height=260, key=f"carte_fiche_{uid}"
                 )
-            st.button(card.SELECTION_BUTTON, disabled=True, help=card.SELECTION_SOON, key=f"selection_{uid}")
+            _shortlist_widgets.add_to_shortlist(actor, uid, key=f"selection_{uid}")
             st.button(texts.CARD_CLOSE, on_click=on_close, key=f"fermer_{uid}", icon=":material/close:")
 
 

@@ -6,7 +6,7 @@ hide cycles). Modules over ``--max-lines`` lines are listed as a warning (exit c
 
 Layers (each may import only from its own layer or those below; see docs/ARCHITECTURE.md):
 0 settings, errors, http -> 1 reference -> 2 connectors -> 3 build, dedup, demo, store
--> 4 search, places, maps, exports, card -> 5 screens, CLI -> 6 pages, app.
+-> 4 search, places, maps, exports, card, shortlists, meeting_pack -> 5 screens, CLI -> 6 pages, app.
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ LAYERS = {
     "mapping.maps": 4,
     "mapping.exports": 4,
     "mapping.card": 4,
+    "mapping.shortlists": 4,
+    "mapping.meeting_pack": 4,
     "mapping.screens": 5,
     "mapping.__main__": 5,
     "pages": 6,

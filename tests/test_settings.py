@@ -98,3 +98,13 @@ def test_get_follows_environment_changes(monkeypatch):
     assert settings.get().region == "53"
     monkeypatch.delenv("SOURCIER_REGION")
     assert settings.get().region == "24"
+
+
+def test_database_urls(tmp_path):
+    s = settings.load({"SOURCIER_DATA_DIR": str(tmp_path)})
+    assert s.database_url is None and s.test_database_url is None
+    assert s.default_database_path == tmp_path / "db" / "sourcier.sqlite3"
+    url = "postgresql+psycopg://sourcier@db.example:5432/sourcier"
+    s = settings.load({"SOURCIER_DATABASE_URL": url, "SOURCIER_TEST_DATABASE_URL": url + "_test"})
+    assert s.database_url == url and s.test_database_url == url + "_test"
+    assert s.source_urls == {}  # neither is taken for a source's base URL

@@ -165,4 +165,5 @@ def test_card_on_embedded_data_lists_its_sources(monkeypatch):
     at = open_page("pages/search.py", {"fournisseur": multi["uid"]})
     text = " ".join(m.value for m in at.markdown)
     assert "Sources" in text and "Pourquoi ces enregistrements ont été réunis" in text
-    assert any(b.label == "Ajouter à une sélection" for b in at.button)
+    (popover,) = at.get("popover")
+    assert popover.proto.popover.label == "Ajouter à une sélection"  # the shortlists' component
