@@ -22,9 +22,10 @@ import pandas as pd
 
 from mapping.dedup.block import candidate_pairs
 from mapping.dedup.cluster import constrained_clusters
-from mapping.dedup.compare import COMPARISONS, compare, levels, prepare
+from mapping.dedup.compare import COMPARISONS, compare, prepare
 from mapping.dedup.estimate import Model, estimate_u, expectation_maximisation, random_pairs
 from mapping.dedup.explain import explanations
+from mapping.dedup.levels import levels
 from mapping.dedup.score import THRESHOLD, score, term_frequencies, tf_adjustment
 from mapping.dedup.survive import EXPLANATION_COLUMN, survive
 from mapping.reference.schema import CODE_LIST_COLUMNS, CRS_WGS84, RECORD_COLUMNS

@@ -20,7 +20,7 @@ from pyproj import Transformer
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from mapping.dedup import normalise
+from mapping.dedup import keys, normalise
 from mapping.dedup.block import rare_tokens
 
 _TO_L93 = Transformer.from_crs("EPSG:4326", "EPSG:2154", always_xy=True)
@@ -179,9 +179,9 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
     out["source"] = normalise.text(_column(records, "source"))
     out["key"] = (out["source"] + ":" + normalise.text(_column(records, "source_id"))).astype(object)
     out["address"] = normalise.addresses(_column(records, "address"))
-    out["street"] = normalise.streets(out["address"])
+    out["street"] = keys.streets(out["address"])
     out["number"] = normalise.house_numbers(out["address"])
-    out["lieu_dit"] = normalise.lieux_dits(out["address"])
+    out["lieu_dit"] = keys.lieux_dits(out["address"])
     siret = normalise.sirets(_column(records, "siret"))
     siren = normalise.text(_column(records, "siren")).str.replace(r"\D", "", regex=True)
     siren = siren.where(siren.str.len() == 9, "")
@@ -191,8 +191,8 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
     out["domain"] = normalise.domains(_column(records, "website"), _column(records, "email"))
     out["email"] = normalise.emails(_column(records, "email"))
     commune = normalise.text(_column(records, "code_insee")).str.upper()
-    postcode = normalise.postcodes(_column(records, "postcode"))
-    city = normalise.cities(_column(records, "city"))
+    postcode = keys.postcodes(_column(records, "postcode"))
+    city = keys.cities(_column(records, "city"))
     out["postcode"] = postcode
     out["city"] = city
     out["insee"] = commune
@@ -208,8 +208,8 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
     out["departement"] = dep.where(dep != "", from_insee.where(from_insee != "", from_postcode)).astype(object)
     fields = normalise.name_fields(_column(records, "name"), groups=out["place"].to_numpy(dtype=object))
     out["name"] = fields["name"].to_numpy()
-    out["core"] = normalise.core_names(out["name"], city).to_numpy()
-    out["phonetic"] = normalise.phonetic_keys(out["name"]).to_numpy()
+    out["core"] = keys.core_names(out["name"], city).to_numpy()
+    out["phonetic"] = keys.phonetic_keys(out["name"]).to_numpy()
     # without spaces (« BATI VAL » and « BATIVAL », « LAWSONDCRESCENT »): compared by plain ratio
     out["name_flat"] = _flat(out["name"])
     out["street_flat"] = _flat(out["street"])
@@ -400,66 +400,4 @@ def compare(prepared: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> pd.DataFram
     out["city"] = _city_similarity(prepared, i, j)
     source = normalise.column_codes(prepared["source"])[0]
     out["same_source"] = source[i] == source[j]
-    return out
-
-
-def _levels(values: np.ndarray, bounds: tuple[float, ...], first: int) -> np.ndarray:
-    """Level ``first + k`` for the k-th bound reached (values >= bound), the next one below all; NaN: -1."""
-    out = np.full(len(values), first + len(bounds), dtype=np.int8)
-    for k in range(len(bounds) - 1, -1, -1):
-        out[values >= bounds[k]] = first + k
-    out[np.isnan(values)] = -1
-    return out
-
-
-def levels(pairs: pd.DataFrame) -> np.ndarray:
-    """Comparison levels (γ) of every pair: an ``int8`` matrix, one column per :data:`COMPARISONS`
-    entry, level ``0`` the most alike, ``-1`` when a side is missing."""
-    n = len(pairs)
-    g = np.full((n, len(COMPARISONS)), -1, dtype=np.int8)
-    col = {c: pairs[c].to_numpy() for c in pairs.columns}
-    # name: identical (unique / shared by namesakes) > identical but for the commune > fuzzy > acronym > subset
-    name = _levels(col["name_sort"].astype(np.float64), (92.0, 80.0), 3)  # 3 very close, 4 close, 5 other
-    name = np.where(name == 4, 6, np.where(name == 5, 7, name)).astype(np.int8)  # close -> 6, other -> 7
-    subset = (col["name_set"] >= 95) & (name > 3)
-    name[subset] = 5
-    name[col["initials"] & (name > 4)] = 4
-    name[(col["core"] > 0) & (name > 2)] = 2
-    exact = col["name_sort"] >= 100
-    name[exact] = 0
-    # a name (or a spelling of it) that several actors of the town bear tells little about which one
-    name[col["ambiguous"] & ((name == 0) | (name == 3))] = 1
-    name[np.isnan(col["name_sort"].astype(np.float64))] = -1
-    g[:, 0] = name
-    # address: same address; same street with a number missing or different; close street; other
-    street = col["street"].astype(np.float64)
-    address = _levels(street, (100.0, 90.0, 75.0), 2)  # 2 same street, 3 very close, 4 close, 5 other
-    same_street = address == 2
-    address[same_street] = 1
-    address[same_street & (col["number"] < 0)] = 2
-    address[same_street & ((col["number"] > 0) | col["lieu_dit"])] = 0  # a lieu-dit is a place, not a way
-    address[np.isnan(street)] = -1
-    g[:, 1] = address
-    g[:, 2] = _distance_levels(col["distance"].astype(np.float64))
-    postcode = np.where(col["postcode"] > 0, 0, np.where(col["postcode_near"], 1, 2)).astype(np.int8)
-    postcode[col["postcode"] == 0] = -1
-    g[:, 3] = postcode
-    g[:, 4] = _levels(col["city"].astype(np.float64), (100.0, 85.0), 0)
-    for k, name_ in enumerate(("siren", "phone", "domain", "email"), start=5):
-        agree = col[name_]
-        g[:, k] = np.where(agree > 0, 0, np.where(agree < 0, 1, -1))
-    # a postcode and a city name one place: when the postcodes agree, agreeing cities say nothing more
-    # (counting both would weigh one fact twice); disagreeing ones still do
-    g[(g[:, 3] == 0) & (g[:, 4] == 0), 4] = -1
-    # a shared SIRET settles the SIREN: its agreement is not counted twice
-    g[col["siret"] != 0, 5] = -1
-    g[:, 9] = np.where(col["same_source"], 1, 0)
-    return g
-
-
-def _distance_levels(distance: np.ndarray) -> np.ndarray:
-    out = np.full(len(distance), 4, dtype=np.int8)
-    for k, bound in reversed(list(enumerate((100.0, 300.0, 1000.0, 5000.0)))):
-        out[distance <= bound] = k
-    out[np.isnan(distance)] = -1
     return out

@@ -182,7 +182,7 @@ def expectation_maximisation(
     Parameters
     ----------
     gammas : numpy.ndarray
-        Comparison levels of the candidate pairs (:func:`mapping.dedup.compare.levels`).
+        Comparison levels of the candidate pairs (:func:`mapping.dedup.levels.levels`).
     known : numpy.ndarray
         ``1`` for a known match (same SIRET), ``-1`` a known non-match (different SIRETs), ``0`` unknown.
     u_random : list of numpy.ndarray

@@ -124,7 +124,7 @@ def ascii_upper(text: str) -> str:
     return strip_accents(text.replace("’", "'")).upper()
 
 
-def _tokens(text: str) -> list[str]:
+def word_tokens(text: str) -> list[str]:
     text = _DOTTED_RE.sub(lambda m: m.group(0).replace(".", ""), ascii_upper(text))
     return _NON_ALNUM_RE.sub(" ", text).split()
 
@@ -167,8 +167,8 @@ def name_parts(text: object) -> tuple[str, str, str]:
     if not isinstance(text, str) or not text:
         return "", "", ""
     core = _PARENS_RE.sub(" ", text)
-    tokens = _tokens(core)
-    key = _name_key(tokens) if tokens else _name_key(_tokens(text))
+    tokens = word_tokens(core)
+    key = _name_key(tokens) if tokens else _name_key(word_tokens(text))
     compact = "".join(tokens)
     acronym = compact if " " not in text.strip() and _ACRONYM_RE.match(compact) else ""
     return key, acronym, " ".join(_initials(tokens))
@@ -200,11 +200,11 @@ def address_key(text: object) -> str:
     """Comparable street address: ``"12 AV. J. Jaurès"`` -> ``"12 AVENUE J JAURES"``."""
     if not isinstance(text, str) or not text:
         return ""
-    tokens = [STREET_ALIASES.get(t, t) for t in _tokens(text)]
+    tokens = [STREET_ALIASES.get(t, t) for t in word_tokens(text)]
     return " ".join(t for t in tokens if t not in STOP_WORDS)
 
 
-def _per_distinct(values: pd.Series, func: Callable[[object], str]) -> pd.Series:
+def per_distinct(values: pd.Series, func: Callable[[object], str]) -> pd.Series:
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     mapped = np.array([func(v) for v in uniques.tolist()] + [""], dtype=object)
     return pd.Series(mapped[codes], index=values.index, dtype=object)
@@ -216,7 +216,7 @@ def names(values: pd.Series) -> pd.Series:
 
 
 def clean_upper(values: list[str]) -> list[str]:
-    """:func:`_tokens` of many strings, space-joined, vectorised with pyarrow.
+    """:func:`tokens` of many strings, space-joined, vectorised with pyarrow.
 
     Accents, ligatures and punctuation go in bulk; only the few values with dotted acronyms
     (« E.S.A.T. ») go through the Python regex.
@@ -231,7 +231,7 @@ def clean_upper(values: list[str]) -> list[str]:
     arr = pc.utf8_trim_whitespace(pc.replace_substring_regex(arr, r"[^A-Z0-9]+", " "))
     out = arr.to_pylist()
     for k in np.flatnonzero(dotted).tolist():
-        out[k] = " ".join(_tokens(values[k]))
+        out[k] = " ".join(word_tokens(values[k]))
     return out
 
 
@@ -287,10 +287,10 @@ def name_fields(values: pd.Series, *, groups: np.ndarray | None = None) -> pd.Da
 
 def addresses(values: pd.Series) -> pd.Series:
     """:func:`address_key` of every value."""
-    return _per_distinct(values, address_key)
+    return per_distinct(values, address_key)
 
 
-def _arrow(values: pd.Series) -> pa.Array:
+def as_arrow(values: pd.Series) -> pa.Array:
     """Strings of ``values`` as a pyarrow array (missing values null; other objects as ``str``).
 
     The string work of the functions below runs in pyarrow (RE2, C++): pandas' ``.str`` methods
@@ -303,27 +303,27 @@ def _arrow(values: pd.Series) -> pa.Array:
         return pa.array(values.astype("string").to_numpy(dtype=object, na_value=None), type=pa.large_string())
 
 
-def _series(arr: pa.Array, index: pd.Index) -> pd.Series:
+def as_series(arr: pa.Array, index: pd.Index) -> pd.Series:
     """Object Series of ``arr`` with ``""`` for nulls."""
     return pd.Series(pc.fill_null(arr, "").to_numpy(zero_copy_only=False), index=index, dtype=object)
 
 
 def house_numbers(address_keys: pd.Series) -> pd.Series:
     """Leading house number of normalised addresses (``""`` when none)."""
-    found = pc.extract_regex(_arrow(address_keys), r"^(?P<n>\d+)")
-    return _series(pc.struct_field(found, [0]), address_keys.index)
+    found = pc.extract_regex(as_arrow(address_keys), r"^(?P<n>\d+)")
+    return as_series(pc.struct_field(found, [0]), address_keys.index)
 
 
 def phones(values: pd.Series) -> pd.Series:
     """National 10-digit phone numbers (``+33 2…`` -> ``02…``); ``""`` when unusable."""
-    digits = pc.replace_substring_regex(_arrow(values), r"\D", "")
+    digits = pc.replace_substring_regex(as_arrow(values), r"\D", "")
     digits = pc.replace_substring_regex(digits, r"^(?:0033|33)(\d{9})$", r"0\1")
     valid = pc.fill_null(pc.match_substring_regex(digits, r"^0\d{9}$"), False)
-    return _series(pc.if_else(valid, digits, ""), values.index)
+    return as_series(pc.if_else(valid, digits, ""), values.index)
 
 
 def _stripped_lower(values: pd.Series) -> pa.Array:
-    return pc.utf8_lower(pc.utf8_trim_whitespace(_arrow(values)))
+    return pc.utf8_lower(pc.utf8_trim_whitespace(as_arrow(values)))
 
 
 def domains(websites: pd.Series, emails: pd.Series | None = None) -> pd.Series:
@@ -334,18 +334,18 @@ def domains(websites: pd.Series, emails: pd.Series | None = None) -> pd.Series:
         web = pc.coalesce(web, mail)
     web = pc.fill_null(web, "")
     generic = pc.is_in(web, value_set=pa.array(sorted(GENERIC_DOMAINS), type=pa.large_string()))
-    return _series(pc.if_else(generic, "", web), websites.index)
+    return as_series(pc.if_else(generic, "", web), websites.index)
 
 
 def emails(values: pd.Series) -> pd.Series:
     """Lower-case e-mail addresses (``""`` when missing)."""
     s = pc.fill_null(_stripped_lower(values), "")
-    return _series(pc.if_else(pc.match_substring(s, "@"), s, ""), values.index)
+    return as_series(pc.if_else(pc.match_substring(s, "@"), s, ""), values.index)
 
 
 def sirets(values: pd.Series) -> pd.Series:
     """Valid SIRETs (digits only, Luhn key checked, La Poste rule included), ``""`` otherwise."""
-    digits = _series(pc.replace_substring_regex(_arrow(values), r"\D", ""), values.index)
+    digits = as_series(pc.replace_substring_regex(as_arrow(values), r"\D", ""), values.index)
     s = digits.to_numpy(dtype=object)
     ok = np.flatnonzero(digits.str.len().to_numpy() == 14)
     valid = np.zeros(len(s), dtype=bool)
@@ -395,107 +395,3 @@ def column_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 #: Words that say where a street address is without naming a street: « Lieu-dit Les Bordes » is « LES BORDES ».
-LIEU_DIT_WORDS = frozenset(["LIEU", "DIT", "LIEUDIT", "HAMEAU", "BP", "CS", "CEDEX"])
-_CEDEX_RE = re.compile(r"\bCEDEX\b.*$")
-
-
-def postcodes(values: pd.Series) -> pd.Series:
-    """Comparable postcodes: a French one is its five digits (« 45 000 », « 45000 CEDEX 2 » -> ``45000``),
-    a foreign or unusual one its upper-case letters and digits (``""`` when missing)."""
-    s = pc.utf8_upper(pc.fill_null(_arrow(values), ""))
-    s = pc.replace_substring_regex(s, r"CEDEX.*$", "")
-    compact = pc.replace_substring_regex(s, r"[^A-Z0-9]", "")
-    five = pc.struct_field(pc.extract_regex(compact, r"^(?P<d>\d{5})$"), [0])
-    return _series(pc.coalesce(five, compact), values.index)
-
-
-def city_key(text: object) -> str:
-    """Comparable city name: « Orléans Cedex 2 » -> ``"ORLEANS"``, « St-Jean-de-Braye » -> ``"SAINT JEAN BRAYE"``."""
-    if not isinstance(text, str) or not text:
-        return ""
-    cleaned = _CEDEX_RE.sub("", ascii_upper(text))
-    tokens = [NAME_ALIASES.get(t, t) for t in _tokens(cleaned) if not t.isdigit()]
-    return " ".join(t for t in tokens if t not in STOP_WORDS)
-
-
-def cities(values: pd.Series) -> pd.Series:
-    """:func:`city_key` of every value."""
-    return _per_distinct(values, city_key)
-
-
-def street_key(address: str) -> str:
-    """The street of a normalised address: its house number, « BIS/TER » and lieu-dit words dropped."""
-    tokens = address.split()
-    while tokens and (tokens[0].isdigit() or tokens[0] in ("BIS", "TER", "B", "T")):
-        tokens = tokens[1:]
-    kept = [t for t in tokens if t not in LIEU_DIT_WORDS]
-    return " ".join(kept or tokens)
-
-
-#: Words of a street, a square or a zone: an address without them and without a number is a lieu-dit.
-WAY_WORDS = frozenset(
-    {v for value in STREET_ALIASES.values() for v in value.split()}
-    | {"RUE", "RUELLE", "VOIE", "SENTIER", "PASSAGE", "ROND", "POINT", "PARC", "CITE", "RESIDENCE", "ZONE", "ZONES"}
-) - {"LIEU", "DIT", "HAMEAU", "SAINT", "SAINTE", "GENERAL", "MARECHAL"}
-
-
-def is_lieu_dit(address: str) -> bool:
-    """A normalised address naming a place rather than a door on a way: no house number and no
-    way word (« LIEU DIT LES QUATRE VENTS », « LE BOIS GUILLAUME »; not « ZA DES PORTES »)."""
-    tokens = address.split()
-    return bool(tokens) and not tokens[0].isdigit() and not any(t in WAY_WORDS for t in tokens)
-
-
-def lieux_dits(address_keys: pd.Series) -> np.ndarray:
-    """:func:`is_lieu_dit` of every normalised address."""
-    codes, uniques = pd.factorize(address_keys.to_numpy(dtype=object))
-    flags = np.array([isinstance(v, str) and is_lieu_dit(v) for v in uniques.tolist()] + [False], dtype=bool)
-    return flags[codes]
-
-
-def streets(address_keys: pd.Series) -> pd.Series:
-    """:func:`street_key` of every normalised address."""
-    return _per_distinct(address_keys, lambda v: street_key(v) if isinstance(v, str) else "")
-
-
-def core_name(name: str, city: str) -> str:
-    """A name key without the words of its own commune (« DECHETERIE TOURS » in Tours -> ``"DECHETERIE"``).
-
-    The commune name is often added or dropped by one source; what is left names the organisation.
-    When nothing would be left, the name key itself.
-    """
-    if not name or not city:
-        return name
-    drop = set(city.split())
-    kept = [t for t in name.split() if t not in drop]
-    return " ".join(kept) if kept else name
-
-
-def core_names(name_keys: pd.Series, city_keys: pd.Series) -> pd.Series:
-    """:func:`core_name` of every (name key, city key) pair, computed once per distinct pair."""
-    pairs = pd.MultiIndex.from_arrays([name_keys.to_numpy(dtype=object), city_keys.to_numpy(dtype=object)])
-    codes, uniques = pd.factorize(pairs)
-    mapped = np.array([core_name(a, b) for a, b in uniques.tolist()] + [""], dtype=object)
-    return pd.Series(mapped[codes], index=name_keys.index, dtype=object)
-
-
-_VOWELS_RE = re.compile(r"(?<=.)[AEIOUYH]+")
-_REPEAT_RE = re.compile(r"(.)\1+")
-_PHONETIC = str.maketrans({"W": "V", "K": "C", "Q": "C", "Z": "S", "X": "S", "D": "T"})
-
-
-def phonetic_token(token: str) -> str:
-    """A coarse phonetic code of a word: first letter kept, later vowels dropped, doubled letters merged,
-    a few letters that sound alike folded (« PHILIPPE », « FILIPE » -> ``FLP``)."""
-    token = token.replace("PH", "F").replace("CH", "S").replace("QU", "C").translate(_PHONETIC)
-    return _REPEAT_RE.sub(r"\1", _VOWELS_RE.sub("", token))
-
-
-def phonetic_key(name: str) -> str:
-    """Phonetic codes of a name key's words, sorted (word order and spelling slips don't change it)."""
-    return " ".join(sorted(phonetic_token(t) for t in name.split() if not t.isdigit()))
-
-
-def phonetic_keys(name_keys: pd.Series) -> pd.Series:
-    """:func:`phonetic_key` of every name key."""
-    return _per_distinct(name_keys, lambda v: phonetic_key(v) if isinstance(v, str) else "")

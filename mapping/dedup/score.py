@@ -88,7 +88,7 @@ def score(
     Parameters
     ----------
     gammas : numpy.ndarray
-        Comparison levels (:func:`mapping.dedup.compare.levels`).
+        Comparison levels (:func:`mapping.dedup.levels.levels`).
     model : Model
         Fitted parameters.
     siret, siren : numpy.ndarray

@@ -10,11 +10,12 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from mapping.dedup import deduplicate, link, normalise
+from mapping.dedup import deduplicate, keys, link, normalise
 from mapping.dedup.block import candidate_pairs
 from mapping.dedup.cluster import constrained_clusters
-from mapping.dedup.compare import COMPARISONS, compare, levels, prepare
+from mapping.dedup.compare import COMPARISONS, compare, prepare
 from mapping.dedup.estimate import LAMBDA_PRIOR, Model, estimate_u, expectation_maximisation, random_pairs
+from mapping.dedup.levels import levels
 from mapping.dedup.score import score, term_frequencies, tf_adjustment
 from mapping.reference import schema
 
@@ -51,19 +52,19 @@ def gammas_of(rows: list[dict]) -> tuple[pd.DataFrame, np.ndarray]:
 
 
 def test_postcodes_cities_and_streets_normalise_cedex_lieu_dit_and_foreign_forms():
-    codes = normalise.postcodes(pd.Series(["45 000", "45041 CEDEX 1", "B-1000", None, 37100]))
+    codes = keys.postcodes(pd.Series(["45 000", "45041 CEDEX 1", "B-1000", None, 37100]))
     assert codes.tolist() == ["45000", "45041", "B1000", "", "37100"]
-    assert normalise.city_key("Orléans Cedex 2") == "ORLEANS"
-    assert normalise.city_key("St-Jean-de-Braye") == normalise.city_key("SAINT JEAN DE BRAYE")
-    assert normalise.street_key(normalise.address_key("Lieu-dit Les Quatre Vents")) == "QUATRE VENTS"
-    assert normalise.street_key(normalise.address_key("LD LES QUATRE-VENTS")) == "QUATRE VENTS"
-    assert normalise.street_key(normalise.address_key("12 bis av. Jean Jaurès")) == "AVENUE JEAN JAURES"
+    assert keys.city_key("Orléans Cedex 2") == "ORLEANS"
+    assert keys.city_key("St-Jean-de-Braye") == keys.city_key("SAINT JEAN DE BRAYE")
+    assert keys.street_key(normalise.address_key("Lieu-dit Les Quatre Vents")) == "QUATRE VENTS"
+    assert keys.street_key(normalise.address_key("LD LES QUATRE-VENTS")) == "QUATRE VENTS"
+    assert keys.street_key(normalise.address_key("12 bis av. Jean Jaurès")) == "AVENUE JEAN JAURES"
 
 
 def test_core_name_drops_the_commune_and_phonetic_key_forgives_spelling_and_order():
-    assert normalise.core_name("DECHETERIE SAINT JEAN BRAYE", "SAINT JEAN BRAYE") == "DECHETERIE"
-    assert normalise.core_name("TOURS", "TOURS") == "TOURS"  # nothing else left: the name itself
-    assert normalise.phonetic_key("PHILIPPE DUPONT") == normalise.phonetic_key("DUPOND FILIPE")
+    assert keys.core_name("DECHETERIE SAINT JEAN BRAYE", "SAINT JEAN BRAYE") == "DECHETERIE"
+    assert keys.core_name("TOURS", "TOURS") == "TOURS"  # nothing else left: the name itself
+    assert keys.phonetic_key("PHILIPPE DUPONT") == keys.phonetic_key("DUPOND FILIPE")
 
 
 # --------------------------------------------------------------------------- block
