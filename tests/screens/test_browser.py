@@ -114,7 +114,10 @@ def _watch(page) -> dict[str, list[str]]:
     seen: dict[str, list[str]] = {"errors": [], "console": [], "failed": [], "requests": []}
     page.on("pageerror", lambda exc: seen["errors"].append(str(exc)))
     page.on("console", lambda msg: seen["console"].append(f"{msg.type}: {msg.text}"))
-    page.on("requestfailed", lambda req: seen["failed"].append(req.url))
+    # A request the browser cancelled (a map frame replaced by the next run) is not a failure of the app.
+    page.on(
+        "requestfailed", lambda req: None if "ERR_ABORTED" in (req.failure or "") else seen["failed"].append(req.url)
+    )
     page.on("request", lambda req: seen["requests"].append(req.url))
     return seen
 
