@@ -296,6 +296,9 @@ def test_a_search_link_reproduces_the_search_and_opens_a_card(chromium, tmp_path
             second.goto(shared)
             expect(second.get_by_text(headline_re)).to_have_text(headline, timeout=60_000)
             second.locator(idle).wait_for()
+            expect(second.get_by_label("Lieu", exact=True)).to_have_value("Orléans")  # the widgets, from the URL
+            second.frame_locator(MAP_FRAME).locator(FEATURES).first.wait_for(state="visible")
+            second.wait_for_timeout(1500)
             SCREENSHOTS.mkdir(exist_ok=True)
             second.screenshot(path=str(SCREENSHOTS / "lien-recherche.png"), full_page=True)
 
