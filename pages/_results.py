@@ -69,7 +69,10 @@ def show_card(uid: str, index, found: gpd.GeoDataFrame, *, on_close: Callable[[]
         with map_col:
             if model.lat is not None and model.lon is not None:
                 st_folium(
-                    maps.build_map(actor, outlines=False), returned_objects=[], height=260, key=f"carte_fiche_{uid}"
+                    maps.build_map(actor, outlines=False, legend=False),
+                    returned_objects=[],
+                    height=260,
+                    key=f"carte_fiche_{uid}",
                 )
             _shortlist_widgets.add_to_shortlist(actor, uid, key=f"selection_{uid}")
             st.button(texts.CARD_CLOSE, on_click=on_close, key=f"fermer_{uid}", icon=":material/close:")

@@ -65,6 +65,7 @@ def build_map(
     outlines: bool = True,
     max_points: int | None = None,
     card_link: str | None = None,
+    legend: bool = True,
 ) -> folium.Map:
     """Build the folium map of ``gdf``'s actors.
 
@@ -86,6 +87,8 @@ def build_map(
     max_points : int, optional
         Show at most this many actors (the first rows: sort ``gdf`` beforehand).
 
+    legend : bool
+        Draw the legend of the colour groups (a small map, such as a supplier card's, goes without).
     card_link : str, optional
         URL prefix of a supplier card (``"/search?lieu=Tours&fournisseur="``): each popup then links to
         ``card_link + uid`` (new tab: Streamlit's component frame may not navigate the page).
@@ -161,7 +164,8 @@ def build_map(
         )
         vendored(cluster, asset_base)
         cluster.add_to(m)
-        Legend(texts.LEGEND_TITLE, [(GROUP_NAMES[i], GROUP_COLORS[i]) for i in present]).add_to(m)
+        if legend:
+            Legend(texts.LEGEND_TITLE, [(GROUP_NAMES[i], GROUP_COLORS[i]) for i in present]).add_to(m)
     return m
 
 

@@ -250,3 +250,8 @@ def test_card_link_puts_the_uid_last_in_each_row_and_a_link_in_the_popup(actors)
     assert [p["uid"] for p in points] == actors["uid"].tolist()
     without = render(build_map(actors, tiles=None))
     assert 'CARD = ""' in without and len(without) < len(page)
+
+
+def test_a_small_map_can_go_without_legend(actors):
+    assert "sourcier-legend" in render(build_map(actors, tiles=None))
+    assert "sourcier-legend" not in render(build_map(actors, tiles=None, legend=False))
