@@ -64,6 +64,11 @@ class Registry(Mapping[str, Connector]):
 REGISTRY = Registry(SOURCES)
 
 
+def title(name: str) -> str:
+    """French title of source ``name`` (the name itself for a source that is not registered)."""
+    return REGISTRY[name].TITLE if name in REGISTRY else name
+
+
 def get(name: str) -> Connector:
     """The registered connector ``name``.
 
@@ -90,4 +95,5 @@ __all__ = [
     "SourceError",
     "get",
     "read_snapshot",
+    "title",
 ]

@@ -127,8 +127,8 @@ def parse_timestamp(text: str) -> pd.Timestamp | None:
 
 
 def text_or_none(value: object) -> str | None:
-    """Stripped string, or None when empty/missing."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """Stripped string, or None when empty/missing (None, NaN, ``pd.NA``)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
     text = str(value).strip()
     return text or None

@@ -58,7 +58,7 @@ def data_status(root: Path | None = None) -> dict:
     for name, man in found.items():
         conn = connectors.REGISTRY.get(name)
         sources[name] = {
-            "title": getattr(conn, "TITLE", name),
+            "title": connectors.title(name),
             "records": man.get("records"),
             "fetched_at": man.get("fetched_at"),
             "licence": man.get("licence") or getattr(conn, "LICENCE", ""),

@@ -47,9 +47,7 @@ with st.sidebar:
             for name in connectors.REGISTRY
             if source_counts.get(name) or name in url_state.facets.get("sources", [])
         ],
-        format_func=lambda name: (
-            f"{connectors.REGISTRY[name].TITLE} ({texts.format_count(int(source_counts.get(name, 0)))})"
-        ),
+        format_func=lambda name: f"{connectors.title(name)} ({texts.format_count(int(source_counts.get(name, 0)))})",
         placeholder=texts.FILTERS_PLACEHOLDER,
         help=texts.SOURCES_HELP,
         key="sources",

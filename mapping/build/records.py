@@ -30,6 +30,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 import connectors
+from connectors.base import text_or_none
 from mapping.build.table import build_path
 from mapping.reference.schema import as_list
 
@@ -167,7 +168,7 @@ class SourceRecord:
 
 def source_title(name: str) -> str:
     """French title of a registered source (the name itself when unknown)."""
-    return getattr(connectors.REGISTRY.get(name), "TITLE", "") or name
+    return connectors.title(name)
 
 
 def record_url(source: str, source_id: object) -> str | None:
@@ -181,13 +182,6 @@ def record_url(source: str, source_id: object) -> str | None:
     if source == "recherche_entreprises" and not (len(text) == 14 and text.isdigit()):
         return None
     return template.format(id=quote(text, safe=""))
-
-
-def _text(value: object) -> str | None:
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return None
-    text = str(value).strip()
-    return text or None
 
 
 class SourceRecords:
@@ -230,11 +224,11 @@ class SourceRecords:
             source=source,
             source_id=source_id,
             title=source_title(source),
-            name=_text(row.get("name")),
-            siret=_text(row.get("siret")),
-            address=_text(row.get("address")),
-            postcode=_text(row.get("postcode")),
-            city=_text(row.get("city")),
+            name=text_or_none(row.get("name")),
+            siret=text_or_none(row.get("siret")),
+            address=text_or_none(row.get("address")),
+            postcode=text_or_none(row.get("postcode")),
+            city=text_or_none(row.get("city")),
             updated_at=None if date is None or pd.isna(date) else pd.Timestamp(date).to_pydatetime(),
             url=record_url(source, source_id),
         )

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from connectors.base import text_or_none
 from mapping.card.links import Link, annuaire_link, email_link, phone_link, safe_url, website_link
 from mapping.card.texts import NONE_TEXT, PRECISION_TEXTS, RESERVED_SENTENCES
 from mapping.reference import geography, taxonomy
@@ -77,15 +78,6 @@ class Card:
     demo: bool = False
 
 
-def _text(value: object) -> str | None:
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    text = str(value).strip()
-    return text or None
-
-
 def format_date(value: object) -> str | None:
     """« 22/11/2026 » for a date, datetime, Timestamp or ISO string (None when unreadable)."""
     if value is None or value is pd.NA:
@@ -119,7 +111,7 @@ def _other_names(name: str, records: Iterable[Any]) -> tuple[str, ...]:
     seen = {fold(name)}
     out = []
     for record in records:
-        candidate = _text(getattr(record, "name", None))
+        candidate = text_or_none(getattr(record, "name", None))
         if candidate and fold(candidate) not in seen:
             seen.add(fold(candidate))
             out.append(candidate)
@@ -127,12 +119,12 @@ def _other_names(name: str, records: Iterable[Any]) -> tuple[str, ...]:
 
 
 def _address(row: Mapping[str, Any]) -> str | None:
-    town = " ".join(p for p in (_text(row.get("postcode")), _text(row.get("city"))) if p)
-    return ", ".join(p for p in (_text(row.get("address")), town) if p) or None
+    town = " ".join(p for p in (text_or_none(row.get("postcode")), text_or_none(row.get("city"))) if p)
+    return ", ".join(p for p in (text_or_none(row.get("address")), town) if p) or None
 
 
 def _departement(code: object) -> str | None:
-    code = _text(code)
+    code = text_or_none(code)
     if not code:
         return None
     name = geography.departement_names().get(code)
@@ -154,13 +146,13 @@ def _labelled(label: str, code: str) -> str:
 
 def _source_line(record: Any) -> SourceLine:
     url = safe_url(getattr(record, "url", None))
-    title = _text(getattr(record, "title", None)) or str(record.source)
+    title = text_or_none(getattr(record, "title", None)) or str(record.source)
     full = getattr(record, "full_address", None)
     return SourceLine(
         source=str(record.source),
         title=title,
-        name=_text(getattr(record, "name", None)),
-        address=_text(full),
+        name=text_or_none(getattr(record, "name", None)),
+        address=text_or_none(full),
         date=format_date(getattr(record, "updated_at", None)),
         link=Link(title, url) if url else None,
     )
@@ -182,8 +174,8 @@ def merge_reasons(explanation: str | None, records: Iterable[Any] = ()) -> tuple
     for record in records:
         key = f"{record.source}:{record.source_id}" if hasattr(record, "source_id") else None
         if key:
-            title = _text(getattr(record, "title", None)) or str(record.source)
-            name = _text(getattr(record, "name", None))
+            title = text_or_none(getattr(record, "title", None)) or str(record.source)
+            name = text_or_none(getattr(record, "name", None))
             named[key] = f"{title} « {name} » ({record.source_id})" if name else f"{title} ({record.source_id})"
     lines = []
     for part in _PAIR_SEPARATOR_RE.split(str(explanation)):
@@ -244,16 +236,16 @@ def build_card(
         False when the companion table is missing (:attr:`SourceRecords.available`).
     """
     row = actor.to_dict() if isinstance(actor, pd.Series) else dict(actor)
-    name = _text(row.get("name")) or NONE_TEXT
-    siret = _text(row.get("siret"))
-    siren = _text(row.get("siren")) or (siret[:9] if siret else None)
+    name = text_or_none(row.get("name")) or NONE_TEXT
+    siret = text_or_none(row.get("siret"))
+    siren = text_or_none(row.get("siren")) or (siret[:9] if siret else None)
     kinds = [str(k) for k in as_list(row.get("actor_kinds"))]
     reserved = tuple(
         ReservedContract(a, taxonomy.reserved_contract_label(a), RESERVED_SENTENCES.get(a, ""))
         for a in taxonomy.reserved_contracts(kinds)
     )
-    legal = _text(row.get("legal_form"))
-    naf = _text(row.get("naf"))
+    legal = text_or_none(row.get("legal_form"))
+    naf = text_or_none(row.get("naf"))
     if distance_km is None:
         distance_km = row.get("distance_km")
     if distance_km is not None:
@@ -263,7 +255,7 @@ def build_card(
     lat, lon = _point(row.get("geometry"))
     sources = [str(s) for s in as_list(row.get("sources"))]
     updated = format_date(row.get("updated_at"))
-    precision = _text(row.get("geo_precision"))
+    precision = text_or_none(row.get("geo_precision"))
     return Card(
         uid=str(row.get("uid")),
         name=name,
@@ -287,13 +279,13 @@ def build_card(
         phone=phone_link(row.get("phone")),
         email=email_link(row.get("email")),
         website=website_link(row.get("website")),
-        description=_text(row.get("description")),
+        description=text_or_none(row.get("description")),
         lat=lat,
         lon=lon,
         sources=tuple(_source_line(r) for r in records),
         records_available=records_available,
-        merge_explanation=_text(row.get("merge_explanation")),
-        merge_reasons=merge_reasons(_text(row.get("merge_explanation")), records),
+        merge_explanation=text_or_none(row.get("merge_explanation")),
+        merge_reasons=merge_reasons(text_or_none(row.get("merge_explanation")), records),
         updated_at=updated,
         freshness=_freshness(sources, status, updated),
         demo=bool((status or {}).get("demo")),

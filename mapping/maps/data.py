@@ -98,7 +98,7 @@ def _group_of_kind() -> dict[str, int]:
 
 
 def _source_title(name: str) -> str:
-    return getattr(connectors.REGISTRY.get(name), "TITLE", name)
+    return connectors.title(name)
 
 
 class _Lookup:

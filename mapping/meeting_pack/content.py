@@ -34,7 +34,7 @@ def _labels(name: str, values: object) -> list[str]:
 
 
 def _source_title(name: str) -> str:
-    return getattr(connectors.REGISTRY.get(name), "TITLE", name)
+    return connectors.title(name)
 
 
 @dataclass

@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 import connectors
 from mapping.reference import taxonomy
 from mapping.screens import texts
+from mapping.screens.query import DEFAULT_RADIUS_KM, RADIUS_RANGE_KM
 
 #: URL parameter -> ``SupplierIndex.search`` criterion, in the order of the widgets.
 FACET_PARAMS: Mapping[str, str] = {
@@ -35,8 +36,6 @@ SCALAR_PARAMS = ("lieu", "rayon", "texte", "tous_labels", "fournisseur")
 SEARCH_PARAMS = (*SCALAR_PARAMS[:3], *FACET_PARAMS, SCALAR_PARAMS[3], SCALAR_PARAMS[4])
 #: The parameters of the map page (its criteria are sources and kinds).
 MAP_PARAMS = ("sources", "types", "fournisseur")
-DEFAULT_RADIUS_KM = 20
-RADIUS_RANGE_KM = (1, 100)
 MAX_TEXT = 200
 
 

@@ -26,7 +26,7 @@ from mapping.places.resolve import Place, PlaceError, resolve_place
 from mapping.reference import french, taxonomy
 from mapping.reference.schema import as_list
 from mapping.screens import texts
-from mapping.screens.tables import contains_any, count_by
+from mapping.screens.tables import card_links, contains_any, count_by, source_titles
 from mapping.search.index import SupplierIndex
 
 log = logging.getLogger(__name__)
@@ -104,7 +104,7 @@ def option_counts(gdf: gpd.GeoDataFrame) -> dict[str, dict[str, int]]:
 
 def _option_label(name: str, code: str) -> str:
     if name == "sources":
-        return getattr(connectors.REGISTRY.get(code), "TITLE", code)
+        return connectors.title(code)
     return taxonomy.label(name, code)
 
 
@@ -246,16 +246,6 @@ def _labels(name: str, values: object) -> list[str]:
 
 def _contact(phone: object, email: object, website: object) -> str:
     return " · ".join(v.strip() for v in (phone, email, website) if isinstance(v, str) and v.strip())
-
-
-def source_titles(values: object) -> str:
-    """« CRESS Centre-Val de Loire, CartEco » from a list of source names."""
-    return ", ".join(getattr(connectors.REGISTRY.get(n), "TITLE", n) for n in as_list(values))
-
-
-def card_links(found: pd.DataFrame, card_link: str | None) -> list[str | None]:
-    """``card_link + uid`` per row (None when no link prefix is given)."""
-    return [f"{card_link}{uid}" if card_link else None for uid in found["uid"]]
 
 
 def result_table(found: pd.DataFrame, *, card_link: str | None = None) -> pd.DataFrame:

@@ -80,6 +80,16 @@ def count_by(gdf: pd.DataFrame, column: str) -> pd.Series:
     return counts.sort_values(ascending=False, kind="stable")
 
 
+def source_titles(values: object) -> str:
+    """« CRESS Centre-Val de Loire, CartEco » from a list of source names."""
+    return ", ".join(connectors.title(n) for n in as_list(values))
+
+
+def card_links(found: pd.DataFrame, card_link: str | None) -> list[str | None]:
+    """``card_link + uid`` per row (None when no link prefix is given)."""
+    return [f"{card_link}{uid}" if card_link else None for uid in found["uid"]]
+
+
 def actor_table(gdf: pd.DataFrame, *, card_link: str | None = None) -> pd.DataFrame:
     """The compact table shown under the map: name, SIRET, kinds (French labels), commune, département,
     sources and the link to the card (``card_link + uid``, None without a prefix).
@@ -98,10 +108,8 @@ def actor_table(gdf: pd.DataFrame, *, card_link: str | None = None) -> pd.DataFr
             "kinds": [", ".join(kinds("actor_kinds", as_list(v))) for v in gdf["actor_kinds"]],
             "city": gdf["city"].to_numpy(),
             "departement": departement.to_numpy(),
-            "sources": [
-                ", ".join(getattr(connectors.REGISTRY.get(n), "TITLE", n) for n in as_list(v)) for v in gdf["sources"]
-            ],
-            "card": [f"{card_link}{uid}" if card_link else None for uid in gdf["uid"]],
+            "sources": [source_titles(v) for v in gdf["sources"]],
+            "card": card_links(gdf, card_link),
         }
     )
     return table.rename(columns=texts.TABLE_COLUMNS)
