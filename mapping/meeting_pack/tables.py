@@ -15,11 +15,11 @@ from urllib.parse import quote
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from mapping.exports import neutralise
 from mapping.meeting_pack import texts
 from mapping.meeting_pack.content import Card
 from mapping.reference import taxonomy
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -27,7 +27,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 def safe_cell(value: object) -> str:
     """Text that a spreadsheet shows as typed: formula starters get a leading ``'``, controls dropped."""
     text = _CONTROL.sub("", "" if value is None else str(value))
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return neutralise(text)
 
 
 def _row(card: Card) -> dict[str, str]:
