@@ -79,9 +79,13 @@ def _payloads(folder: Path) -> list[SnapshotFile]:
 
 
 def _manifest(folder: Path) -> dict[str, Any]:
+    path = folder / MANIFEST_NAME
     try:
-        data = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        log.warning("Manifeste illisible %s : %s", path, exc)
         return {}
     return data if isinstance(data, dict) else {}
 

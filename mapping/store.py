@@ -7,7 +7,6 @@ attribution. Reading and writing the file itself is :mod:`mapping.build.table`.
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 import geopandas as gpd
 
 import connectors
-from connectors.snapshots import snapshots_root
+from connectors.snapshots import MANIFEST_NAME, read_manifest, snapshots_root
 from mapping.build.pipeline import build
 from mapping.build.table import build_path, read_suppliers, write_suppliers
 
@@ -42,13 +41,10 @@ def load_suppliers(path: Path | None = None, *, rebuild: bool = False) -> gpd.Ge
 def manifests(root: Path | None = None) -> dict[str, dict]:
     """Snapshot manifests by source name (``data/snapshots/<source>/manifest.json``)."""
     root = snapshots_root(root)
-    found = {}
-    for manifest in sorted(root.glob("*/manifest.json")):
-        try:
-            found[manifest.parent.name] = json.loads(manifest.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            log.warning("Manifeste illisible %s : %s", manifest, exc)
-    return found
+    found = {
+        path.parent.name: read_manifest(path.parent.name, root) for path in sorted(root.glob(f"*/{MANIFEST_NAME}"))
+    }
+    return {name: manifest for name, manifest in found.items() if manifest}  # unreadable ones are logged
 
 
 def data_status(root: Path | None = None) -> dict:
