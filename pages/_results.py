@@ -13,7 +13,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from mapping import card, exports, maps
-from mapping.screens import texts
+from mapping.places.resolve import Place
+from mapping.screens import links, query, texts
 from pages import _data, _shortlist_widgets, _url
 
 CARD_QUERY_KEY = "fournisseur"
@@ -118,3 +119,115 @@ def share_link(path: str, params: dict[str, str]) -> None:
     """« Copier le lien de cette recherche »: the URL in a code block (Streamlit adds the copy button)."""
     st.caption(texts.LINK_COPY_LABEL, help=texts.LINK_COPY_HELP)
     st.code(_url.page_url(path, {k: v for k, v in params.items() if k != CARD_QUERY_KEY}), language=None)
+
+
+def place_input() -> tuple[query.PlaceLookup, Place | None, str]:
+    """« Lieu » (widget key ``lieu``): the lookup, the place it resolves to (after a choice among candidates
+    when the text is ambiguous) and the text to keep in the URL."""
+    typed = st.text_input(texts.PLACE_LABEL, placeholder=texts.PLACE_PLACEHOLDER, help=texts.PLACE_HELP, key="lieu")
+    lookup = query.locate(typed)
+    place = lookup.place
+    if lookup.candidates:
+        st.info(texts.markdown_text(lookup.message), icon=":material/help:")
+        chosen = st.selectbox(
+            texts.PLACE_CHOICE_LABEL,
+            options=lookup.candidate_labels,
+            index=None,
+            placeholder=texts.PLACE_CHOICE_PLACEHOLDER,
+            key="lieu_choix",
+        )
+        place = lookup.pick(chosen)
+    elif lookup.message:
+        st.error(texts.markdown_text(lookup.message), icon=":material/wrong_location:")
+    if place is not None:
+        st.caption(texts.PLACE_RESOLVED.format(label=texts.markdown_text(place.label)))
+    elif not lookup.text:
+        st.caption(texts.PLACE_WHOLE_REGION)
+    kept = place.label if lookup.candidates and place is not None else (typed or "").strip()
+    return lookup, place, kept
+
+
+def radius_input(place: Place | None) -> int:
+    """« Rayon (km) » (widget key ``rayon``), disabled when the place is an area or missing."""
+    value = st.slider(
+        texts.RADIUS_LABEL,
+        *query.RADIUS_RANGE_KM,
+        **({} if "rayon" in st.session_state else {"value": query.DEFAULT_RADIUS_KM}),
+        disabled=not query.is_point(place),
+        help=texts.RADIUS_HELP if query.is_point(place) or place is None else texts.RADIUS_AREA_HELP,
+        key="rayon",
+    )
+    return int(value)
+
+
+def facet_input(name: str, options: dict[str, str], *, label: str, help: str | None = None, **kwargs) -> list[str]:
+    """A criterion multiselect (widget key ``critere_<name>``) over ``options`` (code -> French label)."""
+    chosen = st.multiselect(
+        label,
+        options=list(options),
+        format_func=options.__getitem__,
+        placeholder=kwargs.pop("placeholder", texts.FILTERS_PLACEHOLDER),
+        help=help,
+        key=f"critere_{name}",
+        **kwargs,
+    )
+    return list(chosen)
+
+
+def show_outcome(
+    path: str,
+    index,
+    outcome: query.SearchOutcome,
+    state: links.SearchState,
+    allowed: tuple[str, ...],
+    *,
+    table_key: str,
+    summary: Callable[[], None] | None = None,
+    extra_columns: Callable[[gpd.GeoDataFrame], dict] | None = None,
+) -> dict[str, str]:
+    """What a search page shows under its criteria: the headline (first subheader, starting with the count),
+    ``summary`` (the page's own figures), the card, the link, the map, the table and the exports.
+
+    Writes ``state`` in the URL and returns its parameters.
+    """
+    state.fournisseur = card_target(table_key, outcome.found, state.fournisseur)
+    params = _url.publish(state, allowed)
+    card_link = card_prefix(path, params)
+    if outcome.error:
+        st.error(outcome.error)
+        return params
+    st.subheader(outcome.headline)
+    if summary is not None and not outcome.empty_message:
+        summary()
+    if state.fournisseur:
+        show_card(state.fournisseur, index, outcome.found, on_close=close_card)
+    share_link(path, params)
+    if outcome.empty_message:
+        st.info(outcome.empty_message, icon=":material/search_off:")
+        return params
+    if outcome.capped_message:
+        st.caption(outcome.capped_message)
+    folium_map = maps.build_map(outcome.found, center=outcome.center, radius_km=outcome.radius_km, card_link=card_link)
+    st_folium(folium_map, returned_objects=[], height=560, use_container_width=True, key=f"carte_{table_key}")
+    st.markdown(f"#### {texts.SEARCH_TABLE_HEADER}")
+    st.caption(texts.CARD_OPEN_HELP)
+    table = query.result_table(outcome.found, card_link=card_link)
+    if extra_columns is not None:
+        for position, (name, values) in enumerate(extra_columns(outcome.found).items(), start=2):
+            table.insert(min(position, len(table.columns)), name, values)
+    st.dataframe(
+        table,
+        hide_index=True,
+        height=360,
+        on_select="rerun",
+        selection_mode="single-row",
+        key=table_key,
+        column_config=table_columns(distance="distance_km" in outcome.found.columns),
+    )
+    export_buttons(
+        path or "accueil",
+        links.query_string(params),
+        outcome.total,
+        lambda: query.all_results(index, outcome.criteria),
+    )
+    return params

@@ -176,6 +176,7 @@ def run_search(
     choices: Mapping[str, Sequence[str]] | None = None,
     labels_all: bool = False,
     limit: int | None = None,
+    empty_hint: str | None = None,
 ) -> SearchOutcome:
     """Search ``index`` around/in ``place`` with the chosen criteria; see :class:`SearchOutcome`.
 
@@ -195,6 +196,8 @@ def run_search(
         The actors must hold every chosen label (« C du Centre » and « AB »), not just one.
     limit : int, optional
         Cap of the rows returned for the map and the table (default :data:`MAX_RESULTS`).
+    empty_hint : str, optional
+        What to widen when nothing matches, worded for the page (default: the radius or a criterion).
     """
     limit = MAX_RESULTS if limit is None else limit
     criteria: dict[str, object] = {name: list(values) for name, values in (choices or {}).items() if values}
@@ -219,7 +222,7 @@ def run_search(
         capped = template.format(shown=texts.format_count(limit), total=texts.format_count(total))
     empty = None
     if not total:
-        hint = texts.SEARCH_HINT_RADIUS if is_point(place) else texts.SEARCH_HINT_CRITERIA
+        hint = empty_hint or (texts.SEARCH_HINT_RADIUS if is_point(place) else texts.SEARCH_HINT_CRITERIA)
         empty = f"{texts.SEARCH_NO_RESULT.format(where=phrase)} {hint}"
     center = (place.near[1], place.near[0]) if is_point(place) else None
     return SearchOutcome(
