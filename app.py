@@ -2,15 +2,16 @@
 
 import streamlit as st
 
-from mapping.screens import buyer_texts, import_texts, shortlist_texts, texts
+from mapping.screens import buyer_texts, home_texts, import_texts, shortlist_texts, texts
 from pages._data import APP_MARKER
 
 st.set_page_config(page_title=texts.APP_TITLE, layout="wide")
 st.session_state[APP_MARKER] = True  # pages know they run inside this navigation
 st.navigation(
     [
-        st.Page("pages/map.py", title=texts.MAP_PAGE_TITLE, default=True),
-        st.Page("pages/buyers.py", title=buyer_texts.PAGE_TITLE, url_path="acheteurs"),
+        st.Page("pages/home.py", title=home_texts.PAGE_TITLE, default=True),
+        st.Page("pages/map.py", title=texts.MAP_PAGE_TITLE, url_path="carte"),
+        st.Page("pages/buyers.py", title=buyer_texts.NAV_TITLE, url_path="acheteurs"),
         st.Page("pages/search.py", title=texts.SEARCH_PAGE_TITLE),
         st.Page("pages/shortlists.py", title=shortlist_texts.SHORTLISTS_PAGE_TITLE, url_path="selections"),
         st.Page("pages/meeting.py", title=shortlist_texts.MEETING_PAGE_TITLE, url_path="rencontre"),

@@ -19,7 +19,7 @@ _data.enter_through_app()
 #: Beyond this many actors the map shows the first ones only (the table lists them all).
 MAP_MAX_POINTS = 20_000
 #: URL path of this page (the default page of app.py: the root).
-PATH = ""
+PATH = "carte"
 
 try:
     index, option_counts = _data.search_index(*_data.table_key())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+NAV_TITLE = "Acheteurs"
 PAGE_TITLE = "Acheteurs : fournisseurs ESS et marchés réservés"
 PAGE_INTRO = (
     "Pour une famille d'achat, trouvez les structures de l'économie sociale et solidaire, d'insertion et du "

@@ -46,6 +46,12 @@ def app(actors_factory, tmp_path, monkeypatch) -> AppTest:
     return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
 
 
+def run_map(at: AppTest) -> AppTest:
+    """The map page (``/carte``): a first run registers the pages' url_path, then the switch."""
+    at.run()
+    return at.switch_page("pages/map.py").run()
+
+
 def subheaders(at: AppTest) -> list[str]:
     return [s.value for s in at.subheader]
 
@@ -59,7 +65,7 @@ def map_component(at: AppTest):
 
 
 def test_page_renders_count_notice_map_and_table(app):
-    at = app.run()
+    at = run_map(app)
     assert not at.exception
     assert at.title[0].value == texts.MAP_PAGE_TITLE
     assert "40 acteurs" in subheaders(at)
@@ -81,7 +87,7 @@ def test_page_renders_count_notice_map_and_table(app):
 
 
 def test_sidebar_options_are_french_with_counts(app):
-    at = app.run()
+    at = run_map(app)
     kinds = at.sidebar.multiselect(key="kinds")
     assert kinds.label == "Types d'acteurs"
     assert "Atelier et chantier d'insertion (ACI) (5)" in kinds.options
@@ -91,7 +97,7 @@ def test_sidebar_options_are_french_with_counts(app):
 
 
 def test_filter_by_kind_reduces_the_count(app):
-    at = app.run()
+    at = run_map(app)
     at.sidebar.multiselect(key="kinds").select("aci").run()
     assert not at.exception
     assert "5 acteurs" in subheaders(at)
@@ -102,7 +108,7 @@ def test_filter_by_kind_reduces_the_count(app):
 
 
 def test_no_match_shows_a_message_and_no_map(app):
-    at = app.run()
+    at = run_map(app)
     at.sidebar.multiselect(key="kinds").select("aci").run()  # aci actors all come from recherche_entreprises
     at.sidebar.multiselect(key="sources").select("carteco").run()
     assert not at.exception
@@ -113,7 +119,7 @@ def test_no_match_shows_a_message_and_no_map(app):
 
 def test_no_demo_notice_on_real_data(app, monkeypatch):
     monkeypatch.setattr(store, "data_status", lambda: {**DEMO_STATUS, "demo": False})
-    at = app.run()
+    at = run_map(app)
     assert not at.exception
     assert not at.warning
 
@@ -123,19 +129,19 @@ def test_load_error_is_shown_in_french(app, monkeypatch):
         raise OSError("fichier illisible")
 
     monkeypatch.setattr(store, "load_suppliers", broken)
-    at = app.run()
+    at = run_map(app)
     assert not at.exception
     assert at.error[0].value.startswith("Les données n'ont pas pu être chargées")
 
 
 def test_app_on_embedded_data(monkeypatch):
-    """What ``make run`` shows: the committed (demo) snapshots, built on first use."""
+    """What ``make run`` shows first (the home page): the committed (demo) snapshots, built on first use."""
     monkeypatch.delenv("SOURCIER_BUILD_PATH", raising=False)
     store.load_suppliers()  # build outside AppTest's timeout when data/build/ is empty
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     assert not at.exception
-    count = next(s for s in subheaders(at) if s.endswith(("acteurs", "acteur")))
-    assert int(count.split(" acteur")[0].replace("\u202f", "")) > 100
+    count = next(s for s in subheaders(at) if " acteurs dans " in s)
+    assert int(count.split(" acteur")[0].replace("\u202f", "")) == len(store.load_suppliers()) > 100
     assert store.data_status()["demo"], "the committed data are demo data"
     assert any("Données de démonstration" in w.value for w in at.warning)
     map_component(at)

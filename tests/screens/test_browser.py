@@ -127,7 +127,7 @@ def test_map_page_in_chromium(chromium, tmp_path):
     with streamlit_server(tmp_path / "streamlit.log") as url, browser_page(chromium) as page:
         seen = _watch(page)
         start = time.monotonic()
-        page.goto(url)
+        page.goto(f"{url}/carte")
         frame = page.frame_locator(MAP_FRAME)
         frame.locator(FEATURES).first.wait_for(state="visible", timeout=60_000)
         first_features = time.monotonic() - start
@@ -155,7 +155,7 @@ def test_untrusted_names_do_not_run_in_the_browser(chromium, tmp_path, actors_fa
     env = {"SOURCIER_BUILD_PATH": str(path)}
     with streamlit_server(tmp_path / "streamlit.log", env) as url, browser_page(chromium) as page:
         seen = _watch(page)
-        page.goto(url)
+        page.goto(f"{url}/carte")
         frame_el = page.locator(MAP_FRAME)
         frame_el.wait_for()
         frame = page.frame_locator(MAP_FRAME)

@@ -60,6 +60,8 @@ def table(actors_factory, tmp_path, monkeypatch) -> gpd.GeoDataFrame:
 
 def open_page(page: str, params: dict[str, str] | None = None) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()  # a first run registers the pages' url_path (AppTest.switch_page's documented requirement)
+    at.query_params.clear()
     at.query_params.update(params or {})
     at.switch_page(page).run()
     assert not at.exception, at.exception
