@@ -57,11 +57,9 @@ with articles_col:
         "reserved_contracts",
         buyers.article_options(counts),
         label=buyer_texts.ARTICLES_LABEL,
-        help=buyer_texts.ARTICLES_HELP,
+        help=buyers.articles_help(),
         placeholder=buyer_texts.ARTICLES_PLACEHOLDER,
     )
-for article, summary in buyers.article_summaries():
-    st.caption(f"**{article}** — {summary}")
 place_col, radius_col = st.columns([3, 2], gap="medium")
 with place_col:
     lookup, place, kept_place = _results.place_input()
@@ -84,8 +82,9 @@ outcome = query.run_search(index, place=place, radius_km=radius_km, choices=choi
 def reservation_summary() -> None:
     st.markdown(f"**{buyer_texts.RESERVATION_HEADER}**", help=buyer_texts.RESERVATION_HELP)
     reservations = buyers.reservation_counts(index, outcome.criteria)
-    for line in buyers.reservation_lines(reservations, choices["purchase_families"]):
+    for line, explanation in buyers.reservation_lines(reservations, choices["purchase_families"]):
         st.markdown(line)
+        st.caption(explanation)
 
 
 _results.show_outcome(

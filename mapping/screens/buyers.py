@@ -89,6 +89,12 @@ def article_summaries() -> list[tuple[str, str]]:
     return [(e["code"], e.get("summary", e["label"])) for e in taxonomy.entries("reserved_contracts")]
 
 
+def articles_help() -> str:
+    """Help of the « Marché réservé visé » widget: the criterion, then each article in one line."""
+    lines = [buyer_texts.ARTICLES_HELP, *(f"**{code}** — {summary}" for code, summary in article_summaries())]
+    return "\n\n".join(lines)
+
+
 def article_applies(article: str, families: Sequence[str]) -> bool:
     """Whether ``article`` can be used for one of ``families`` (True when no family is chosen).
 
@@ -132,16 +138,18 @@ def reservation_counts(index: SupplierIndex, criteria: Mapping[str, object]) -> 
     return out
 
 
-def reservation_lines(reservations: Sequence[Reservation], families: Sequence[str]) -> list[str]:
-    """Markdown lines: « **12** L2113-13 — structures d'insertion (SIAE) », and why L2113-15 may not apply."""
+def reservation_lines(reservations: Sequence[Reservation], families: Sequence[str]) -> list[tuple[str, str]]:
+    """Per article, a Markdown line « **12** L2113-13 — structures d'insertion (SIAE) » and its explanation in
+    one sentence (for L2113-15, why it does not apply to the chosen families when it does not)."""
+    summaries = dict(article_summaries())
     lines = []
     for r in reservations:
-        lines.append(
-            buyer_texts.RESERVATION_LINE.format(count=texts.format_count(r.count), article=r.article, short=r.short)
-        )
+        line = buyer_texts.RESERVATION_LINE.format(count=texts.format_count(r.count), article=r.article, short=r.short)
+        explanation = summaries.get(r.article, "")
         if not r.applies:
             labels = [texts.markdown_text(taxonomy.label("purchase_families", f)) for f in families]
-            lines.append(buyer_texts.RESERVATION_NOT_APPLICABLE.format(families=buyer_texts.families_text(labels)))
+            explanation = buyer_texts.RESERVATION_NOT_APPLICABLE.format(families=buyer_texts.families_text(labels))
+        lines.append((line, explanation))
     return lines
 
 
@@ -153,6 +161,7 @@ __all__ = [
     "article_applies",
     "article_options",
     "article_summaries",
+    "articles_help",
     "cpv_lines",
     "family_options",
     "kind_options",

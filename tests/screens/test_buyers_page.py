@@ -79,9 +79,10 @@ def test_cpv_codes_of_the_family_are_shown_and_l2113_15_is_qualified():
     captions = [c.value for c in at.caption]
     assert any("CPV 773…, 0345…" in c for c in captions), captions
     # Espaces verts is no health, social or cultural service: the ESS reservation does not apply.
-    assert any("L2113-15 ne s'applique pas" in m.value for m in at.markdown)
+    assert any("L2113-15 ne s'applique pas" in c.value for c in at.caption)
     at = open_page({"familles": "services_personne"})
-    assert not any("L2113-15 ne s'applique pas" in m.value for m in at.markdown)
+    assert not any("L2113-15 ne s'applique pas" in c.value for c in at.caption)
+    assert any(c.value.startswith("ESS : seulement pour les services") for c in at.caption)
 
 
 def test_l2113_15_applies_only_to_listed_services():
