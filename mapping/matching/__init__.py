@@ -210,9 +210,9 @@ def match_suppliers(table: pd.DataFrame, actors: pd.DataFrame) -> pd.DataFrame:
         extra_r = [np.array(list(exact), dtype=np.int64)] + [
             np.full(len(v), k, dtype=np.int64) for k, v in by_siren.items()
         ]
-        extra_a = [np.array(list(exact.values()), dtype=np.int64)] + list(by_siren.values())
+        extra_a = [np.array(list(exact.values()), dtype=np.int64), *by_siren.values()]
         pair_code = np.unique(
-            np.concatenate([r * len(actors) + a] + [x * len(actors) + y for x, y in zip(extra_r, extra_a)])
+            np.concatenate([r * len(actors) + a] + [x * len(actors) + y for x, y in zip(extra_r, extra_a, strict=True)])
         )
         r, a = pair_code // len(actors), pair_code % len(actors)
         sample = np.random.default_rng(0).choice(len(actors), min(RANDOM_ACTORS, len(actors)), replace=False)
