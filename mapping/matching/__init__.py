@@ -254,6 +254,8 @@ def _decide(
     r, a, gammas, free, ruled, exact, by_siren, best_actor, confidence, matched_on, details, candidate, candidate_conf
 ):
     """Fill the per-row decisions from the scored (row, actor) pairs."""
+    if not len(r):
+        return
     order = np.lexsort((-np.nan_to_num(free, neginf=-1e9, posinf=1e9), r))
     r, a, gammas, free, ruled = r[order], a[order], gammas[order], free[order], ruled[order]
     starts = np.flatnonzero(np.r_[True, r[1:] != r[:-1]])
