@@ -191,8 +191,8 @@ def export_table(check: Verification, card_prefix: str) -> pd.DataFrame:
     """The downloaded result: every input row, its match and categories, text cells neutralised."""
     frame = _frame(check, card_prefix)[list(texts.EXPORT_COLUMNS)].rename(columns=texts.EXPORT_COLUMNS)
     for column in frame.columns:
-        if frame[column].dtype == object:
-            frame[column] = frame[column].map(neutralise)
+        if frame[column].dtype.kind not in "fiub":  # text columns (object or pandas strings)
+            frame[column] = frame[column].astype(object).map(neutralise)
     return frame
 
 
