@@ -23,6 +23,8 @@ Public seam: :func:`match_suppliers`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -75,7 +77,7 @@ _NAME, _ADDRESS, _POSTCODE, _CITY, _SIREN, _SOURCE = (
 _AGREEING = {_NAME: range(0, 7), _ADDRESS: range(0, 5), _POSTCODE: range(0, 2), _CITY: range(0, 2)}
 _WORDS = {_NAME: "nom", _ADDRESS: "adresse", _POSTCODE: "code postal", _CITY: "commune"}
 
-_KEYS_CACHE: list[tuple[pd.DataFrame, int, ActorKeys]] = []
+_KEYS_CACHE: list[tuple[pd.DataFrame, int, tuple[ActorKeys, _Identifiers]]] = []
 
 
 def siret_status(value: object) -> tuple[str, str]:
@@ -92,15 +94,15 @@ def siret_status(value: object) -> tuple[str, str]:
     return compact, "invalide"
 
 
-def _cached_keys(actors: pd.DataFrame) -> ActorKeys:
-    """The actor side of the blocking keys, computed once per actor table (the last two kept)."""
-    for table, size, keys in _KEYS_CACHE:
+def _cached_keys(actors: pd.DataFrame) -> tuple[ActorKeys, _Identifiers]:
+    """The actor side of the blocking keys and identifiers, computed once per actor table (the last two kept)."""
+    for table, size, found in _KEYS_CACHE:
         if table is actors and size == len(actors):
-            return keys
-    keys = actor_keys(actors)
-    _KEYS_CACHE.insert(0, (actors, len(actors), keys))
+            return found
+    found = (actor_keys(actors), _identifiers(actors))
+    _KEYS_CACHE.insert(0, (actors, len(actors), found))
     del _KEYS_CACHE[2:]
-    return keys
+    return found
 
 
 def _input(table: pd.DataFrame) -> pd.DataFrame:
@@ -144,22 +146,35 @@ def _records(actors: pd.DataFrame, positions: np.ndarray, rows: pd.DataFrame, si
     return pd.concat([actor_part, row_part], ignore_index=True)
 
 
+@dataclass
+class _Identifiers:
+    """The actor table's SIRETs (SIRET -> position) and SIRENs (SIREN -> positions)."""
+
+    by_siret: dict[str, int]
+    by_siren: dict[str, np.ndarray]
+
+
+def _identifiers(actors: pd.DataFrame) -> _Identifiers:
+    actor_siret = pd.Series(_actor_text(actors, "siret"), dtype=object)
+    actor_siren = pd.Series(_actor_text(actors, "siren"), dtype=object)
+    actor_siren = actor_siren.where(actor_siren.notna(), actor_siret.str.slice(0, 9))
+    positions = np.arange(len(actors))
+    known = actor_siret.notna().to_numpy()
+    by_siret = dict(zip(actor_siret[known][::-1].tolist(), positions[known][::-1].tolist(), strict=True))
+    grouped = pd.Series(positions).groupby(actor_siren.to_numpy(), dropna=True).indices
+    return _Identifiers(by_siret=by_siret, by_siren={k: np.asarray(v) for k, v in grouped.items()})
+
+
 def _identifier_pairs(
-    actors: pd.DataFrame, sirets: list[str], statuses: list[str]
+    ids: _Identifiers, sirets: list[str], statuses: list[str]
 ) -> tuple[dict[int, int], dict[int, np.ndarray]]:
     """Rows whose SIRET is an actor's (row -> actor position) and rows whose SIREN is (row -> positions)."""
-    actor_siret = pd.Series(_actor_text(actors, "siret"))
-    actor_siren = pd.Series(_actor_text(actors, "siren"))
-    actor_siren = actor_siren.where(actor_siren.notna(), actor_siret.str.slice(0, 9))
-    by_siret = pd.Series(np.arange(len(actors)), index=actor_siret.to_numpy())
-    by_siret = by_siret[by_siret.index.notna() & ~by_siret.index.duplicated()]
-    grouped = pd.Series(np.arange(len(actors))).groupby(actor_siren.to_numpy(), dropna=True).indices
     exact, by_siren = {}, {}
     for row, (digits, status) in enumerate(zip(sirets, statuses, strict=True)):
-        if status == "valide" and digits in by_siret.index:
-            exact[row] = int(by_siret[digits])
-        elif status in ("valide", "siren") and digits[:9] in grouped:
-            by_siren[row] = np.asarray(grouped[digits[:9]])[:MAX_SIREN_ESTABLISHMENTS]
+        if status == "valide" and digits in ids.by_siret:
+            exact[row] = ids.by_siret[digits]
+        elif status in ("valide", "siren") and digits[:9] in ids.by_siren:
+            by_siren[row] = ids.by_siren[digits[:9]][:MAX_SIREN_ESTABLISHMENTS]
     return exact, by_siren
 
 
@@ -204,8 +219,8 @@ def match_suppliers(table: pd.DataFrame, actors: pd.DataFrame) -> pd.DataFrame:
     candidate = np.full(n, -1, dtype=np.int64)
     candidate_conf = np.full(n, np.nan)
     if n and len(actors):
-        exact, by_siren = _identifier_pairs(actors, sirets, statuses)
-        keys = _cached_keys(actors)
+        keys, ids = _cached_keys(actors)
+        exact, by_siren = _identifier_pairs(ids, sirets, statuses)
         r, a = candidate_pairs(row_keys(rows, keys), keys)
         extra_r = [np.array(list(exact), dtype=np.int64)] + [
             np.full(len(v), k, dtype=np.int64) for k, v in by_siren.items()

@@ -33,19 +33,19 @@ class BlockingPass:
 
 
 PASSES: tuple[BlockingPass, ...] = (
-    BlockingPass("nom identique", ("name",), "postcode", 20),
-    BlockingPass("code postal+mot rare", ("postcode", "token1"), "name", 12),
-    BlockingPass("code postal+second mot rare", ("postcode", "token2"), "name", 8),
-    BlockingPass("ville+mot rare", ("city", "token1"), "name", 12),
-    BlockingPass("département+mot rare", ("departement", "token1"), "name", 8),
-    BlockingPass("mot rare", ("token1",), "postcode", 8),
-    BlockingPass("second mot rare", ("token2",), "postcode", 6),
-    BlockingPass("nom phonétique", ("phonetic",), "postcode", 8),
-    BlockingPass("nom sans la commune", ("core",), "postcode", 6),
-    BlockingPass("code postal+voie", ("postcode", "street"), "name", 8),
-    BlockingPass("ville+voie", ("city", "street"), "name", 6),
-    BlockingPass("code postal (voisinage du nom)", ("postcode",), "name", 4),
-    BlockingPass("ville (voisinage du nom)", ("city",), "name", 4),
+    BlockingPass("nom identique", ("name",), "postcode", 10),
+    BlockingPass("code postal+mot rare", ("postcode", "token1"), "name", 6),
+    BlockingPass("code postal+second mot rare", ("postcode", "token2"), "name", 4),
+    BlockingPass("ville+mot rare", ("city", "token1"), "name", 6),
+    BlockingPass("département+mot rare", ("departement", "token1"), "name", 4),
+    BlockingPass("mot rare", ("token1",), "postcode", 4),
+    BlockingPass("second mot rare", ("token2",), "postcode", 3),
+    BlockingPass("nom phonétique", ("phonetic",), "postcode", 4),
+    BlockingPass("nom sans la commune", ("core",), "postcode", 3),
+    BlockingPass("code postal+voie", ("postcode", "street"), "name", 4),
+    BlockingPass("ville+voie", ("city", "street"), "name", 3),
+    BlockingPass("code postal (voisinage du nom)", ("postcode",), "name", 2),
+    BlockingPass("ville (voisinage du nom)", ("city",), "name", 2),
 )
 
 

@@ -7,6 +7,8 @@ The codes come from the taxonomy (``data/reference/taxonomy/actor_kinds.json``: 
 
 from __future__ import annotations
 
+from functools import cache
+
 import pandas as pd
 
 from mapping.reference import taxonomy
@@ -19,6 +21,7 @@ SIAE_ORDER = ("ei", "aci", "ai", "etti", "eiti", "geiq")
 HANDICAP_KINDS = ("esat", "ea")
 
 
+@cache
 def ess_kinds() -> frozenset[str]:
     """Kinds of the ``ess`` group of the taxonomy (association, fondation, mutuelle, scop, scic, cae, esus)."""
     return frozenset(e["code"] for e in taxonomy.entries("actor_kinds") if e.get("group") == "ess")
