@@ -29,6 +29,20 @@ def class_color(count: int, top: int) -> str:
     return CLASSES[step]
 
 
+def class_legend(top: int) -> list[tuple[str, str]]:
+    """Legend of :func:`class_color` for counts up to ``top``: ``("0", white)``, then each class's range."""
+    items = [("0", WHITE)]
+    n = len(CLASSES)
+    for i, color in enumerate(CLASSES):
+        # class i holds the counts c with i <= (c - 1) * n / top < i + 1
+        low, high = -(-i * top // n) + 1, min(top, -(-(i + 1) * top // n))
+        if i == n - 1:
+            high = top
+        if low <= high:
+            items.append((str(low) if low == high else f"{low} à {high}", color))
+    return items
+
+
 def build_choropleth(
     polygons: gpd.GeoDataFrame,
     counts: Mapping[str, int],
@@ -60,6 +74,6 @@ def build_choropleth(
         control=False,
     ).add_to(m)
     m.fit_bounds([[south, west], [north, east]])
-    items = legend_items or [("0", WHITE), *[(f"{i + 1}", c) for i, c in enumerate(CLASSES)]]
+    items = legend_items or class_legend(top)
     Legend(legend_title, items).add_to(m)
     return m

@@ -143,3 +143,22 @@ def test_indicators_give_shares_by_category_and_export_safely():
     assert data.startswith(b"\xef\xbb\xbf") and b";" in data.splitlines()[0]
     assert "'=cmd" in data.decode("utf-8-sig") and "\n=cmd" not in data.decode("utf-8-sig")
     assert export.to_xlsx(table)[:2] == b"PK"
+
+
+def test_choropleth_escapes_names_and_draws_no_tiles():
+    from mapping import maps
+    from mapping.maps.choropleth import class_color, class_legend
+
+    polygons = geography.departement_polygons()
+    counts = {code: i for i, code in enumerate(polygons["code"])}
+    evil = "<img src=x onerror=alert(1)>${x}`"
+    html = (
+        maps.build_choropleth(polygons, counts, tooltips={c: evil for c in counts}, legend_title="Fournisseurs")
+        .get_root()
+        .render()
+    )
+    assert "<img src=x" not in html and "tile.openstreetmap" not in html and "/app/static/vendor/leaflet" in html
+    top = max(counts.values())
+    for label, color in class_legend(top)[1:]:
+        low, _, high = label.partition(" à ")
+        assert class_color(int(low), top) == color == class_color(int(high or low), top)
