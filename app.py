@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from mapping.screens import buyer_texts, home_texts, import_texts, shortlist_texts, texts, verify_texts
+from mapping.screens import buyer_texts, coverage_texts, home_texts, import_texts, shortlist_texts, texts, verify_texts
 from pages._data import APP_MARKER
 
 st.set_page_config(page_title=texts.APP_TITLE, layout="wide")
@@ -17,5 +17,6 @@ st.navigation(
         st.Page("pages/meeting.py", title=shortlist_texts.MEETING_PAGE_TITLE, url_path="rencontre"),
         st.Page("pages/sources.py", title=import_texts.PAGE_TITLE),
         st.Page("pages/verify.py", title=verify_texts.PAGE_TITLE, url_path="verifier"),
+        st.Page("pages/coverage.py", title=coverage_texts.PAGE_TITLE, url_path="couverture"),
     ]
 ).run()

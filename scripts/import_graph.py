@@ -38,6 +38,7 @@ LAYERS = {
     "mapping.shortlists": 4,
     "mapping.meeting_pack": 4,
     "mapping.matching": 4,
+    "mapping.coverage": 4,
     "mapping.screens": 5,
     "mapping.__main__": 5,
     "pages": 6,

@@ -5,5 +5,6 @@ Public names: :func:`build_map`, :func:`escape_text`, :func:`escape_series`. Mod
 """
 
 from mapping.maps.builder import Legend, MetricScale, build_map, default_bounds, escape_series, escape_text
+from mapping.maps.choropleth import build_choropleth
 
-__all__ = ["Legend", "MetricScale", "build_map", "default_bounds", "escape_series", "escape_text"]
+__all__ = ["Legend", "MetricScale", "build_choropleth", "build_map", "default_bounds", "escape_series", "escape_text"]
