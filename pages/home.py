@@ -8,7 +8,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit_folium import st_folium
 
-from mapping.maps.territories import territory_map
+from mapping.maps import build_choropleth
 from mapping.reference import geography
 from mapping.screens import home, texts
 from mapping.screens import home_texts as t
@@ -57,7 +57,12 @@ with chart_col:
 with map_col:
     st.markdown(f"**{t.BY_DEPARTEMENT}**")
     st_folium(
-        territory_map(geography.departement_polygons(), summary.departement_counts, title=t.MAP_TITLE, unit=t.MAP_UNIT),
+        build_choropleth(
+            geography.departement_polygons(),
+            summary.departement_counts,
+            tooltips=summary.departement_tooltips,
+            legend_title=t.MAP_TITLE,
+        ),
         returned_objects=[],
         height=380,
         use_container_width=True,

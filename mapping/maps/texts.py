@@ -26,10 +26,3 @@ KIND_GROUPS: tuple[tuple[str, str, str], ...] = (
     ("entreprise", "Entreprises", "#555555"),
 )
 OTHER_GROUP = ("Autres", "#999999")
-
-# --- Territory maps (counts per département or EPCI) -------------------------------------------------
-TERRITORY_TOOLTIP = "{name} ({code}) : {count}"
-TERRITORY_EMPTY = "aucun"
-#: Sequential palette (ColorBrewer « Blues », 5 classes) of the territory maps; empty territories in grey.
-TERRITORY_COLORS = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
-TERRITORY_EMPTY_COLOR = "#f2f2f2"

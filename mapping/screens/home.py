@@ -24,6 +24,7 @@ class Overview:
     by_source: pd.DataFrame
     by_departement: pd.DataFrame
     departement_counts: dict[str, int]
+    departement_tooltips: dict[str, str]
 
 
 def _table(counts: pd.Series, label_of, column: str) -> pd.DataFrame:
@@ -55,6 +56,10 @@ def overview(actors: pd.DataFrame) -> Overview:
         by_source=_table(count_by(actors, "sources"), connectors.title, t.SOURCE_COLUMN),
         by_departement=by_departement,
         departement_counts={c: int(dep_counts.get(c, 0)) for c in region},
+        departement_tooltips={
+            c: t.MAP_TOOLTIP.format(name=names.get(c, c), code=c, count=texts.actors_count(int(dep_counts.get(c, 0))))
+            for c in region
+        },
     )
 
 

@@ -9,8 +9,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from mapping import store
-from mapping.maps.territories import classes, territory_map
-from mapping.reference import geography
 from mapping.screens import home, home_texts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,15 +68,5 @@ def test_home_page_shows_doors_counts_map_notice_and_freshness(actors):
         e for e in at.main if getattr(getattr(e, "proto", None), "component_name", None) == "streamlit_folium.st_folium"
     ]
     args = json.loads(folium.proto.json_args)
-    assert "Loiret (45)" in args["script"]
+    assert "Loiret (45) : " in args["script"]
     assert "cdn" not in args["script"]
-
-
-def test_territory_map_greys_white_zones_and_escapes_names():
-    polygons = geography.departement_polygons().copy()
-    polygons.loc[polygons.index[0], "nom"] = "<img src=x onerror=alert(1)>${x}"
-    html = territory_map(polygons, {"45": 10, "37": 3}, title="Acteurs", unit="acteurs").get_root().render()
-    assert "<img src=x" not in html and "${x}" not in html
-    assert "#f2f2f2" in html  # départements without actors
-    assert classes({"a": 0, "b": 1, "c": 2, "d": 100}) == sorted(set(classes({"a": 0, "b": 1, "c": 2, "d": 100})))
-    assert classes({"a": 0}) == []
