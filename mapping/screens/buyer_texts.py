@@ -28,19 +28,21 @@ ARTICLES_LABEL = "Marché réservé visé"
 ARTICLES_HELP = "Ne garder que les structures à qui ce type de marché peut être réservé."
 ARTICLES_PLACEHOLDER = "Aucun filtre"
 RESERVATION_HEADER = "Structures éligibles aux marchés réservés"
-RESERVATION_LINE = "**{count}** {article} — {short}"
+RESERVATION_LINE = "**{count}** {article} — {short} : {advice}"
 RESERVATION_NOT_APPLICABLE = (
     "L2113-15 ne s'applique pas à {families} : la réservation aux entreprises de l'ESS ne vaut que pour les "
     "services de santé, sociaux et culturels listés par le code."
 )
 RESERVATION_HELP = (
     "Compté sur tout le résultat. Le nombre de structures éligibles guide le choix entre réserver tout le "
-    "marché, réserver un lot ou prévoir une clause sociale d'insertion."
+    "marché, réserver un lot ou prévoir une clause sociale d'insertion (seuils : "
+    "data/reference/coverage_thresholds.json, les mêmes que la page « Couverture du territoire »)."
 )
+#: What the number of eligible structures allows (thresholds in data/reference/coverage_thresholds.json).
 ADVICE = {
-    "contract": "assez de structures éligibles pour réserver le marché (mise en concurrence possible entre elles)",
-    "lot": "peu de structures éligibles : réserver plutôt un lot",
-    "clause": "aucune ou une seule structure éligible : une clause sociale est plus sûre qu'une réservation",
+    "contract": "assez de structures pour réserver le marché",
+    "lot": "réserver plutôt un lot",
+    "clause": "une clause sociale plutôt qu'une réservation",
 }
 EMPTY_HINT = (
     "Élargissez la recherche : un rayon plus grand, le département plutôt qu'un EPCI, moins de types de "

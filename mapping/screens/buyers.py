@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from mapping.coverage import load_thresholds
+from mapping.coverage.potential import potential_of
 from mapping.reference import taxonomy
 from mapping.screens import buyer_texts, texts
 from mapping.search.index import SupplierIndex
@@ -116,6 +118,7 @@ class Reservation:
     short: str
     count: int
     applies: bool
+    potential: str  # "contract", "lot" or "clause" (thresholds of data/reference/coverage_thresholds.json)
 
 
 def reservation_counts(index: SupplierIndex, criteria: Mapping[str, object]) -> list[Reservation]:
@@ -123,16 +126,19 @@ def reservation_counts(index: SupplierIndex, criteria: Mapping[str, object]) -> 
     ``reserved_contracts`` filter replaced by the article) that it may be reserved to."""
     base = {k: v for k, v in criteria.items() if k != "reserved_contracts"}
     chosen = [str(f) for f in base.get("purchase_families", []) or []]
+    limits = load_thresholds()
     out = []
     for entry in taxonomy.entries("reserved_contracts"):
         article = entry["code"]
-        found = index.search(**base, reserved_contracts=[article], limit=0)
+        count = int(index.search(**base, reserved_contracts=[article], limit=0).attrs["total"])
+        applies = article_applies(article, chosen)
         out.append(
             Reservation(
                 article=article,
                 short=entry.get("short", entry["label"]),
-                count=int(found.attrs["total"]),
-                applies=article_applies(article, chosen),
+                count=count,
+                applies=applies,
+                potential=potential_of(count, limits) if applies else "clause",
             )
         )
     return out
@@ -144,7 +150,9 @@ def reservation_lines(reservations: Sequence[Reservation], families: Sequence[st
     summaries = dict(article_summaries())
     lines = []
     for r in reservations:
-        line = buyer_texts.RESERVATION_LINE.format(count=texts.format_count(r.count), article=r.article, short=r.short)
+        line = buyer_texts.RESERVATION_LINE.format(
+            count=texts.format_count(r.count), article=r.article, short=r.short, advice=buyer_texts.ADVICE[r.potential]
+        )
         explanation = summaries.get(r.article, "")
         if not r.applies:
             labels = [texts.markdown_text(taxonomy.label("purchase_families", f)) for f in families]

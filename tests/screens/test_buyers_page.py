@@ -13,9 +13,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from mapping import store
+from mapping.coverage import load_thresholds
 from mapping.places.resolve import resolve_place
 from mapping.reference import taxonomy
-from mapping.screens import buyers
+from mapping.screens import buyer_texts, buyers
 from mapping.search.index import SupplierIndex
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,6 +73,16 @@ def test_the_page_counts_what_the_index_finds(index, params, where, radius):
         eligible = int(index.search(**wanted, reserved_contracts=[article], limit=0).attrs["total"])
         if expected:
             assert any(line.startswith(f"**{eligible}** {article}") for line in lines), (article, lines)
+    # The advice follows the thresholds file (the coverage page's): with its limits, 39 SIAE reserve a contract.
+    limits = load_thresholds()
+    for reservation in buyers.reservation_counts(index, criteria):
+        advice = buyer_texts.ADVICE[reservation.potential]
+        start = f"**{reservation.count}** {reservation.article}"
+        assert any(line.startswith(start) and advice in line for line in lines)
+        if reservation.applies and reservation.count >= limits.reserve_contract_at_least:
+            assert reservation.potential == "contract"
+        elif reservation.applies and reservation.count < limits.reserve_lot_at_least:
+            assert reservation.potential == "clause"
 
 
 def test_cpv_codes_of_the_family_are_shown_and_l2113_15_is_qualified():
