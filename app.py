@@ -7,16 +7,19 @@ from pages._data import APP_MARKER
 
 st.set_page_config(page_title=texts.APP_TITLE, layout="wide")
 st.session_state[APP_MARKER] = True  # pages know they run inside this navigation
+# Each page file is named after its URL path: a first visit straight to a bookmarked URL, before app.py has run
+# once on this server, is then found by Streamlit's pages-folder mode, and the page hands over to this
+# navigation (pages/_data.enter_through_app). tests/screens/test_app.py checks the names.
 st.navigation(
     [
         st.Page("pages/home.py", title=home_texts.PAGE_TITLE, default=True),
-        st.Page("pages/map.py", title=texts.MAP_PAGE_TITLE, url_path="carte"),
-        st.Page("pages/buyers.py", title=buyer_texts.NAV_TITLE, url_path="acheteurs"),
+        st.Page("pages/carte.py", title=texts.MAP_PAGE_TITLE, url_path="carte"),
+        st.Page("pages/acheteurs.py", title=buyer_texts.NAV_TITLE, url_path="acheteurs"),
         st.Page("pages/search.py", title=texts.SEARCH_PAGE_TITLE),
-        st.Page("pages/shortlists.py", title=shortlist_texts.SHORTLISTS_PAGE_TITLE, url_path="selections"),
-        st.Page("pages/meeting.py", title=shortlist_texts.MEETING_PAGE_TITLE, url_path="rencontre"),
+        st.Page("pages/selections.py", title=shortlist_texts.SHORTLISTS_PAGE_TITLE, url_path="selections"),
+        st.Page("pages/rencontre.py", title=shortlist_texts.MEETING_PAGE_TITLE, url_path="rencontre"),
         st.Page("pages/sources.py", title=import_texts.PAGE_TITLE),
-        st.Page("pages/verify.py", title=verify_texts.PAGE_TITLE, url_path="verifier"),
-        st.Page("pages/coverage.py", title=coverage_texts.PAGE_TITLE, url_path="couverture"),
+        st.Page("pages/verifier.py", title=verify_texts.PAGE_TITLE, url_path="verifier"),
+        st.Page("pages/couverture.py", title=coverage_texts.PAGE_TITLE, url_path="couverture"),
     ]
 ).run()

@@ -39,4 +39,5 @@ def test_layers_of_the_packages():
     layer = import_graph.layer
     assert layer("mapping.settings") < layer("mapping.reference.schema") < layer("connectors.carteco")
     assert layer("connectors.base") < layer("mapping.build.pipeline") == layer("mapping.dedup.score")
-    assert layer("mapping.store") < layer("mapping.search.index") < layer("mapping.screens.query") < layer("pages.map")
+    assert layer("mapping.store") < layer("mapping.search.index") < layer("mapping.screens.query")
+    assert layer("mapping.screens.query") < layer("pages.carte")

@@ -12,7 +12,7 @@ DOORS_HEADER = "Par où commencer ?"
 #: One entry per user group: (page file, title, sentence, icon). Pages missing from the navigation are skipped.
 DOORS = (
     (
-        "pages/buyers.py",
+        "pages/acheteurs.py",
         "Acheteurs",
         "Une famille d'achat (avec ses codes CPV), un territoire : les structures ESS, d'insertion et du handicap, "
         "et combien peuvent répondre à un marché réservé.",
@@ -33,7 +33,7 @@ DOORS = (
         ":material/restaurant:",
     ),
     (
-        "pages/shortlists.py",
+        "pages/selections.py",
         "Cellule TPE/PME",
         "Des sélections de fournisseurs par famille et territoire, à partager, exporter et imprimer pour "
         "une rencontre.",
@@ -42,10 +42,10 @@ DOORS = (
 )
 MORE_HEADER = "Autres outils"
 MORE = (
-    ("pages/map.py", "Carte de tous les acteurs", ":material/map:"),
+    ("pages/carte.py", "Carte de tous les acteurs", ":material/map:"),
     ("pages/search.py", "Recherche multicritère", ":material/search:"),
-    ("pages/coverage.py", "Couverture du territoire (zones blanches)", ":material/grid_on:"),
-    ("pages/verify.py", "Vérifier une liste de fournisseurs", ":material/fact_check:"),
+    ("pages/couverture.py", "Couverture du territoire (zones blanches)", ":material/grid_on:"),
+    ("pages/verifier.py", "Vérifier une liste de fournisseurs", ":material/fact_check:"),
     ("pages/sources.py", "Sources et imports", ":material/database:"),
 )
 CONTENT_HEADER = "Ce que contient Sourcier"

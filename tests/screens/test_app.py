@@ -49,7 +49,7 @@ def app(actors_factory, tmp_path, monkeypatch) -> AppTest:
 def run_map(at: AppTest) -> AppTest:
     """The map page (``/carte``): a first run registers the pages' url_path, then the switch."""
     at.run()
-    return at.switch_page("pages/map.py").run()
+    return at.switch_page("pages/carte.py").run()
 
 
 def subheaders(at: AppTest) -> list[str]:
@@ -145,3 +145,15 @@ def test_app_on_embedded_data(monkeypatch):
     assert store.data_status()["demo"], "the committed data are demo data"
     assert any("Données de démonstration" in w.value for w in at.warning)
     map_component(at)
+
+
+def test_every_page_file_is_named_after_its_url_path():
+    """A bookmarked ``/acheteurs`` on a server no session has visited yet is served by Streamlit's pages-folder
+    mode, which finds pages by file name: each ``st.Page`` file must be named after its ``url_path``."""
+    source = (ROOT / "app.py").read_text(encoding="utf-8")
+    pages = re.findall(r'st\.Page\("pages/(\w+)\.py"[^)]*?(?:url_path="([^"]*)")?[^)]*\)', source)
+    assert len(pages) >= 9
+    for stem, url_path in pages:
+        if url_path:
+            assert stem == url_path, (stem, url_path)
+        assert (ROOT / "pages" / f"{stem}.py").exists()

@@ -69,3 +69,15 @@ def test_buyer_finds_siae_for_green_spaces_in_indre_et_loire_and_exports(chromiu
         page.get_by_role("button", name="CSV pour Excel").scroll_into_view_if_needed()
         page.screenshot(path=str(SCREENSHOTS / "acheteurs-export.png"))
     assert not seen["errors"], seen["errors"]
+
+
+def test_a_bookmarked_buyer_link_works_on_a_fresh_server(chromium, tmp_path):  # noqa: F811
+    """The first request a new server gets is ``/acheteurs?...`` (a shared link): same page, same criteria."""
+    store.load_suppliers()
+    with streamlit_server(tmp_path / "streamlit.log") as url, browser_page(chromium) as page:
+        seen = _watch(page)
+        page.goto(f"{url}/acheteurs?familles=espaces_verts&marches=L2113-13&lieu=Indre-et-Loire")
+        page.get_by_text(re.compile(r"^\d+ fournisseurs? en Indre-et-Loire \(37\)$")).wait_for()
+        assert page.get_by_text("Page not found").count() == 0
+        assert "/acheteurs" in page.url and "marches=L2113-13" in page.url
+    assert not seen["errors"], seen["errors"]

@@ -20,7 +20,7 @@ from mapping.screens import buyer_texts, buyers
 from mapping.search.index import SupplierIndex
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = "pages/buyers.py"
+PAGE = "pages/acheteurs.py"
 
 pytestmark = pytest.mark.usefixtures("fresh_streamlit_caches")
 

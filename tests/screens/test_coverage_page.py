@@ -12,7 +12,7 @@ from mapping.screens import coverage as screen
 from mapping.screens import coverage_texts
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = "pages/coverage.py"
+PAGE = "pages/couverture.py"
 
 pytestmark = pytest.mark.usefixtures("fresh_streamlit_caches")
 

@@ -86,7 +86,7 @@ def prepare_exports(at: AppTest) -> AppTest:
     return at
 
 
-@pytest.mark.parametrize(("page", "params"), [("pages/search.py", {"familles": "dechets"}), ("pages/map.py", {})])
+@pytest.mark.parametrize(("page", "params"), [("pages/search.py", {"familles": "dechets"}), ("pages/carte.py", {})])
 def test_exports_give_the_whole_result_in_three_parseable_files(table, media, page, params):
     at = prepare_exports(open_page(page, params))
     total = int(re.match(r"(\d+)", at.subheader[0].value.replace("\u202f", "")).group(1))
@@ -154,7 +154,7 @@ def test_unknown_supplier_in_url_says_so(table):
 
 def test_map_page_reads_its_parameters_and_opens_a_card(table):
     uid = table["uid"].iloc[5]
-    at = open_page("pages/map.py", {"types": "esat", "fournisseur": uid})
+    at = open_page("pages/carte.py", {"types": "esat", "fournisseur": uid})
     assert at.sidebar.multiselect(key="kinds").value == ["esat"]
     assert at.subheader[0].value == texts.actors_count(5)
     assert any(table["name"].iloc[5] in m.value for m in at.markdown)

@@ -13,8 +13,8 @@ from mapping import shortlists, store
 from mapping.screens import shortlist_texts as texts
 
 ROOT = Path(__file__).resolve().parents[2]
-SHORTLISTS = "pages/shortlists.py"
-MEETING = "pages/meeting.py"
+SHORTLISTS = "pages/selections.py"
+MEETING = "pages/rencontre.py"
 
 pytestmark = pytest.mark.usefixtures("fresh_streamlit_caches")
 

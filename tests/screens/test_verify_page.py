@@ -13,7 +13,7 @@ from mapping.screens import verify
 from mapping.screens import verify_texts as texts
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = "pages/verify.py"
+PAGE = "pages/verifier.py"
 DEMO_STATUS = {"demo": True, "sources": {}, "built_at": None}
 
 pytestmark = pytest.mark.usefixtures("fresh_streamlit_caches")

@@ -90,4 +90,4 @@ if len(resolved.actors):
         st_folium(folium_map, returned_objects=[], height=480, use_container_width=True, key="carte_selection")
     else:
         st.caption(texts.MAP_NONE)
-    st.page_link("pages/meeting.py", label=texts.TO_MEETING, icon=":material/event:")
+    st.page_link("pages/rencontre.py", label=texts.TO_MEETING, icon=":material/event:")
