@@ -125,3 +125,26 @@ def test_xlsx_list_with_synonym_headers():
     rows, report = read_list(buffer.getvalue(), "liste.xlsx")
     assert report.ok and rows[["name", "postcode", "city"]].iloc[0].tolist() == ["Ressourcerie", "28000", "Chartres"]
     assert report.warnings[0].line == 2
+
+
+def test_flags_of_a_handwritten_actor_table():
+    actors = pd.DataFrame(
+        {
+            "uid": ["a1", "a2", "a3"],
+            "name": ["Atelier Vert Insertion", "ESAT Les Tilleuls", "Scop Bio Centre"],
+            "postcode": ["45000", "18000", "37000"],
+            "city": ["Orléans", "Bourges", "Tours"],
+            "siret": [None, None, None],
+            "actor_kinds": [["aci", "association"], ["esat"], ["scop"]],
+            "labels": [[], [], ["ab", "c_du_centre"]],
+            "purchase_families": [["espaces_verts"], ["conditionnement"], ["restauration_collective"]],
+        }
+    )
+    table = actors[["name", "postcode", "city"]].copy()
+    result = match_suppliers(table, actors)
+    assert result["uid"].tolist() == ["a1", "a2", "a3"]
+    assert result["ess"].tolist() == [True, False, True]
+    assert result["siae_kinds"].tolist() == [["aci"], [], []]
+    assert result["esat_ea"].tolist() == [False, True, False]
+    assert result["scop_scic"].tolist() == [False, False, True]
+    assert result["c_du_centre"].tolist() == [False, False, True] and result["ab"].tolist() == [False, False, True]
