@@ -25,11 +25,7 @@ def test_coverage_page_in_chromium(chromium, tmp_path):
     store.load_suppliers()
     with streamlit_server(tmp_path / "streamlit.log") as url, browser_page(chromium) as page:
         seen = _watch(page)
-        # First visit of a fresh server at the root: a first visit straight to a url_path that is not a file
-        # name gets Streamlit's « Page not found » dialog (legacy pages/ mode, see pages._data.enter_through_app).
-        page.goto(url)
-        page.get_by_role("heading", name="Carte des acteurs").wait_for()
-        page.goto(f"{url}/couverture?par=epci")
+        page.goto(f"{url}/couverture?par=epci")  # the first visit of a fresh server, straight to the page
         page.get_by_role("heading", name="Couverture du territoire").wait_for()
         headline = page.get_by_test_id("stHeading").filter(has_text="dans la région").first
         headline.wait_for()
