@@ -2,7 +2,16 @@
 
 import streamlit as st
 
-from mapping.screens import buyer_texts, coverage_texts, home_texts, import_texts, shortlist_texts, texts, verify_texts
+from mapping.screens import (
+    buyer_texts,
+    coverage_texts,
+    home_texts,
+    import_texts,
+    shortlist_texts,
+    texts,
+    verify_texts,
+    waste_texts,
+)
 from pages._data import APP_MARKER
 
 st.set_page_config(page_title=texts.APP_TITLE, layout="wide")
@@ -13,13 +22,14 @@ st.session_state[APP_MARKER] = True  # pages know they run inside this navigatio
 st.navigation(
     [
         st.Page("pages/home.py", title=home_texts.PAGE_TITLE, default=True),
-        st.Page("pages/carte.py", title=texts.MAP_PAGE_TITLE, url_path="carte"),
         st.Page("pages/acheteurs.py", title=buyer_texts.NAV_TITLE, url_path="acheteurs"),
+        st.Page("pages/dechets.py", title=waste_texts.PAGE_TITLE, url_path="dechets"),
+        st.Page("pages/carte.py", title=texts.MAP_PAGE_TITLE, url_path="carte"),
         st.Page("pages/search.py", title=texts.SEARCH_PAGE_TITLE),
+        st.Page("pages/couverture.py", title=coverage_texts.PAGE_TITLE, url_path="couverture"),
+        st.Page("pages/verifier.py", title=verify_texts.PAGE_TITLE, url_path="verifier"),
         st.Page("pages/selections.py", title=shortlist_texts.SHORTLISTS_PAGE_TITLE, url_path="selections"),
         st.Page("pages/rencontre.py", title=shortlist_texts.MEETING_PAGE_TITLE, url_path="rencontre"),
         st.Page("pages/sources.py", title=import_texts.PAGE_TITLE),
-        st.Page("pages/verifier.py", title=verify_texts.PAGE_TITLE, url_path="verifier"),
-        st.Page("pages/couverture.py", title=coverage_texts.PAGE_TITLE, url_path="couverture"),
     ]
 ).run()

@@ -28,8 +28,9 @@ of other ADEME datasets show them (``tests/fixtures/real/ademe_datafair``). No a
 dataset was recorded: codes and phones typed as numbers by data-fair are read back as text
 (:mod:`connectors.normalize`).
 
-Vocabulary (sous-catégories via ``waste_types.json``'s ``ademe`` lists, actions, types
-d'acteur, types de service, labels) -> taxonomy codes: ``data/reference/mappings/ademe_lvao.json``.
+Vocabulary (sous-catégories via ``waste_types.json``'s ``ademe`` lists, actions -> ``circular_actions``,
+types d'acteur, types de service, labels, ``public_accueilli`` -> ``audiences``) -> taxonomy codes:
+``data/reference/mappings/ademe_lvao.json``.
 """
 
 from __future__ import annotations
@@ -250,7 +251,8 @@ def actions_of(row: Mapping[str, Any]) -> dict[str, list[str]]:
 
 
 def vocabulary_codes(row: Mapping[str, Any], unknown: Counter[str] | None = None) -> dict[str, list[str]]:
-    """Taxonomy codes of a row: type d'acteur, services, labels, actions and their sous-catégories."""
+    """Taxonomy codes of a row: type d'acteur, services, labels, public received (``public_accueilli`` ->
+    ``audiences``), actions (-> ``circular_actions``) and their sous-catégories."""
     codes = vocab.empty_codes()
 
     def add(section: str, value: str) -> Mapping[str, Any] | None:
@@ -267,6 +269,9 @@ def vocabulary_codes(row: Mapping[str, Any], unknown: Counter[str] | None = None
         add("type_de_services", service)
     for quality in split_codes(row.get("qualites_et_labels")):
         add("qualites_et_labels", quality)
+    public = text_or_none(row.get("public_accueilli"))
+    if public:  # blank: the source does not say whom the actor receives (audiences stay empty)
+        add("public_accueilli", public)
     for action, sous_categories in actions_of(row).items():
         found = add("actions", action) or {}
         for code in sous_categories:

@@ -59,7 +59,7 @@ logger = logging.getLogger(__name__)
 
 MAPPING_PATH = settings.get().reference_dir / "mappings" / "carteco.json"
 #: Code-list columns a category may feed.
-MAPPED_COLUMNS = ("actor_kinds", "purchase_families", "waste_types", "product_types", "labels")
+MAPPED_COLUMNS = schema.CODE_LIST_COLUMNS
 ELEMENTS_FILE = "elements.json"
 _DMY_RE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})")
 

@@ -229,6 +229,7 @@ class RechercheEntreprisesConnector(BaseConnector):
             actor_kinds=actor_kinds(legal_form, complements),
             purchase_families=taxonomy.families_for_naf(naf) if naf else [],
             waste_types=waste_types_for_naf(naf),
+            circular_actions=circular_actions_for_naf(naf),
             labels=[code for flag, code in LABEL_FLAGS.items() if complements.get(flag) is True],
             naf=naf,
             legal_form=legal_form,
@@ -272,6 +273,16 @@ def waste_types_for_naf(naf: str | None) -> list[str]:
         return []
     found = vocab.entry("naf_waste", "naf", naf)
     return list((found or {}).get("waste_types") or [])
+
+
+def circular_actions_for_naf(naf: str | None) -> list[str]:
+    """What a NAF code says the company does with waste or objects (``naf_waste.json``: its ``naf`` section
+    for waste management, ``circular_naf`` for repair, second-hand retail and rental), ``[]`` otherwise."""
+    if not naf:
+        return []
+    found = [*((vocab.entry("naf_waste", "naf", naf) or {}).get("circular_actions") or [])]
+    found += (vocab.entry("naf_waste", "circular_naf", naf) or {}).get("circular_actions") or []
+    return unique(found)
 
 
 def street_address(etab: Mapping[str, Any]) -> str | None:

@@ -16,7 +16,8 @@ Written from the column list used by ADEME's own collector (quefairedemesobjets
 départements are dropped again client-side), the nomenclature column names (``L_TYP_DECHET`` or
 the older ``LST_TYP_DECHET``), coordinates (``GPS_LAT``/``GPS_LONG`` WGS84, else ``_geopoint``;
 ``GPS_X``/``GPS_Y`` are Web Mercator and ignored). Codes and labels -> taxonomy codes:
-``data/reference/mappings/sinoe.json``.
+``data/reference/mappings/sinoe.json`` (every site: collecte + tri; ``ORIGINE_DECHET_ACC`` ``DMA`` ->
+particuliers, ``DAE`` -> professionnels, absent -> audiences not said).
 
 Format sources: the columns above; data-fair's envelope and its own keys (``_i``, ``_id``,
 ``_rand``, ``_score``, a page without ``next`` ends the read) as recorded answers of other ADEME
@@ -161,6 +162,11 @@ class SinoeConnector(BaseConnector):
         site: Mapping[str, Any] = raw["site"]
         codes = vocab.empty_codes()
         vocab.add_codes(codes, vocab.load(MAPPING).get("site"))
+        for origin in split_codes(site.get("ORIGINE_DECHET_ACC")):  # DMA: households, DAE: professionals
+            found = vocab.entry(MAPPING, "origine_dechet", origin)
+            if found is None:
+                unknown[f"ORIGINE_DECHET_ACC {origin}"] += 1
+            vocab.add_codes(codes, found)
         wastes = [w for code, label in raw.get("waste") or [] for w in waste_types(code, label, unknown)]
         if not wastes:
             wastes = list(vocab.load(MAPPING).get("default_when_empty") or [])

@@ -16,10 +16,11 @@ from typing import Any
 
 from connectors.base import SourceError
 from mapping import settings
+from mapping.reference import schema
 
 MAPPINGS_DIR = settings.get().reference_dir / "mappings"
 #: Code-list columns an entry may feed (``mapping.reference.schema.CODE_LIST_COLUMNS``).
-CODE_COLUMNS = ("actor_kinds", "purchase_families", "waste_types", "product_types", "labels")
+CODE_COLUMNS = schema.CODE_LIST_COLUMNS
 
 
 @cache

@@ -40,6 +40,13 @@ PROFILES = (
     (["ea", "entreprise"], ["impression"], ["papiers_cartons"], []),
 )
 
+#: (circular_actions, audiences) of the profiles above that say them (by profile position).
+CIRCULAR = {
+    2: (["reemploi", "vente_seconde_main"], []),
+    5: (["collecte", "tri"], ["particuliers"]),
+    6: (["reparation", "vente_seconde_main"], ["professionnels", "particuliers"]),
+}
+
 
 def _luhn_complete(digits: str) -> str:
     """Append the check digit that makes ``digits`` + it pass Luhn."""
@@ -61,6 +68,7 @@ def make_actors(n: int = 40, *, seed: int = 0, **columns: list) -> gpd.GeoDataFr
     for i in range(n):
         insee, city, postcode, dep, lon, lat = COMMUNES[i % len(COMMUNES)]
         kinds, families, wastes, products = PROFILES[i % len(PROFILES)]
+        actions, audiences = CIRCULAR.get(i % len(PROFILES), ([], []))
         source = ("recherche_entreprises", "carteco")[i % 2]
         siren = _luhn_complete(f"{80000000 + i:08d}")
         siret = _luhn_complete(f"{siren}0001")
@@ -83,6 +91,8 @@ def make_actors(n: int = 40, *, seed: int = 0, **columns: list) -> gpd.GeoDataFr
                 "waste_types": list(wastes),
                 "product_types": list(products),
                 "labels": [],
+                "circular_actions": list(actions),
+                "audiences": list(audiences),
                 "naf": None,
                 "legal_form": None,
                 "phone": "02 38 00 00 00",

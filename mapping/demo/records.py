@@ -208,6 +208,16 @@ def _websites(rng: np.random.Generator, website: np.ndarray, keep: np.ndarray) -
     return out
 
 
+def _code_lists(world: pd.DataFrame, column: str, rows: np.ndarray) -> np.ndarray:
+    """The world's codes of ``column`` for ``rows``; empty lists for a column the world does not draw
+    (``circular_actions``, ``audiences``: the source renderers write them in each source's own terms)."""
+    if column in world:
+        return world[column].to_numpy(dtype=object)[rows]
+    out = np.empty(len(rows), dtype=object)
+    out[:] = [[] for _ in range(len(rows))]
+    return out
+
+
 def _one_source(
     rng: np.random.Generator, world: pd.DataFrame, source: str
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
@@ -248,7 +258,7 @@ def _one_source(
             "departement": None,
             "epci": None,
             "geo_precision": np.where(has_xy, "source", None),
-            **{c: world[c].to_numpy(dtype=object)[rows] for c in CODE_LIST_COLUMNS},
+            **{c: _code_lists(world, c, rows) for c in CODE_LIST_COLUMNS},
             "naf": world["naf"].to_numpy(dtype=object)[rows] if style.upper else None,
             "legal_form": col["legal_form"] if style.upper else None,
             **contacts,

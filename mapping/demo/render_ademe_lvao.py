@@ -14,6 +14,7 @@ actions the actor offers (``trier``, ``donner``, ``reparer``…).
 from __future__ import annotations
 
 import json
+import zlib
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -91,6 +92,34 @@ def _actions(rng: np.random.Generator, row: Any) -> dict[str, list[str]]:
     return actions
 
 
+#: Profiles that also rent objects out (``louer``: bikes, tools), one actor in :data:`RENTAL_ONE_IN`.
+RENTAL_PROFILES = frozenset({"atelier_velo", "ressourcerie", "aci_ressourcerie", "reparation"})
+RENTAL_ONE_IN = 4
+#: Profiles receiving professionals (collection and treatment of business waste).
+PROFESSIONAL_PROFILES = SORTING - {"decheterie"}
+
+
+def _stable(ident: str) -> int:
+    """A number drawn from the actor's identifier (does not consume the renderer's random stream)."""
+    return zlib.crc32(ident.encode("ascii"))
+
+
+def _with_rental(actions: dict[str, list[str]], row: Any, ident: str) -> dict[str, list[str]]:
+    if row.profile not in RENTAL_PROFILES or _stable(ident) % RENTAL_ONE_IN:
+        return actions
+    rented = ["velo"] if row.profile == "atelier_velo" else (actions.get("reparer") or actions.get("donner") or [])[:2]
+    return {**actions, "louer": rented} if rented else actions
+
+
+def _public(draw: float, row: Any, ident: str) -> str | None:
+    """``public_accueilli`` as the export writes it; about one actor in ten leaves it blank."""
+    if _stable(ident) % 10 == 7:
+        return None
+    if row.kind != "decheterie" and row.profile in PROFESSIONAL_PROFILES:
+        return "Particuliers et professionnels" if draw < 0.4 else "Professionnels"
+    return "Particuliers et professionnels" if draw < 0.4 else "Particuliers"
+
+
 def _paternite(rng: np.random.Generator, row: Any) -> tuple[str, bool]:
     """``(paternite, from_carteco)``."""
     if row.src_carteco and rng.random() < 0.8:
@@ -142,7 +171,7 @@ def _labels(rng: np.random.Generator, row: Any) -> list[str]:
 
 def _row(rng: np.random.Generator, row: Any, ident: str, index: int, when: datetime) -> dict:
     paternite, from_carteco = _paternite(rng, row)
-    actions = _actions(rng, row)
+    actions = _with_rental(_actions(rng, row), row, ident)
     distance, angle = rng.uniform(0, 80), rng.uniform(0, 2 * np.pi)
     lat = row.lat + distance * np.sin(angle) / 111_320.0
     lon = row.lon + distance * np.cos(angle) / (111_320.0 * np.cos(np.radians(row.lat)))
@@ -170,7 +199,7 @@ def _row(rng: np.random.Generator, row: Any, ident: str, index: int, when: datet
         "latitude": round(float(lat), 6),
         "longitude": round(float(lon), 6),
         "qualites_et_labels": "|".join(_labels(rng, row)) or None,
-        "public_accueilli": "Particuliers et professionnels" if rng.random() < 0.4 else "Particuliers",
+        "public_accueilli": _public(rng.random(), row, ident),
         "type_de_services": "|".join(_services(row, actions)),
         "propositions_de_services": json.dumps(
             [{"action": a, "sous_categories": codes} for a, codes in actions.items()], ensure_ascii=False

@@ -27,8 +27,18 @@ LA_POSTE_SIREN = "356000000"
 
 GEO_PRECISIONS = ("housenumber", "street", "municipality", "source")
 
-#: Columns holding lists of taxonomy codes.
-CODE_LIST_COLUMNS = ("actor_kinds", "purchase_families", "waste_types", "product_types", "labels")
+#: Columns holding lists of taxonomy codes. ``circular_actions`` (collecte, tri, réemploi…) and
+#: ``audiences`` (professionnels, particuliers) say what the sources say; an empty ``audiences`` means
+#: that no source says whom the actor receives (« non précisé »), not « nobody ».
+CODE_LIST_COLUMNS = (
+    "actor_kinds",
+    "purchase_families",
+    "waste_types",
+    "product_types",
+    "labels",
+    "circular_actions",
+    "audiences",
+)
 #: All list-valued columns.
 LIST_COLUMNS = (*CODE_LIST_COLUMNS, "sources", "source_keys")
 
@@ -51,6 +61,8 @@ COLUMNS = (
     "waste_types",
     "product_types",
     "labels",
+    "circular_actions",
+    "audiences",
     "naf",
     "legal_form",
     "phone",

@@ -4,8 +4,12 @@ The taxonomies live in ``data/reference/taxonomy/<name>.json``: each is a JSON l
 at least ``code`` (stable, stored in the data) and ``label`` (French, shown to users). Mappings:
 
 * ``purchase_families``: ``cpv`` (CPV 2008 code prefixes, digits only) and ``naf`` (NAF rév. 2 codes);
-* ``waste_types``: ``ewc`` (European List of Waste codes written ``"20 01 21*"``) and ``ademe``
-  (ADEME « Longue vie aux objets » sous-catégories);
+* ``waste_types``: ``ewc`` (European List of Waste codes written ``"20 01 21*"``), ``ademe``
+  (ADEME « Longue vie aux objets » sous-catégories) and ``group`` (a code of ``waste_groups.json``:
+  the families the « Déchets » page shows them in);
+* ``circular_actions`` (collecte, tri, traitement…, réemploi, réparation, vente de seconde main,
+  location) and ``audiences`` (professionnels, particuliers): what an actor does with waste or objects
+  and whom it receives, each with a one-line ``description``;
 * ``actor_kinds``: ``group`` and ``reserved_contracts`` (articles of the Code de la commande publique);
 * ``legal_form_kinds.json``: ordered rules from INSEE legal-form codes to actor kinds (first match wins).
 
@@ -32,9 +36,17 @@ logger = logging.getLogger(__name__)
 DATA_DIR = settings.get().reference_dir
 
 #: Taxonomies stored as code lists in the actor table (same names as the schema's code-list columns).
-TAXONOMIES = ("actor_kinds", "purchase_families", "waste_types", "product_types", "labels")
+TAXONOMIES = (
+    "actor_kinds",
+    "purchase_families",
+    "waste_types",
+    "product_types",
+    "labels",
+    "circular_actions",
+    "audiences",
+)
 #: Other code lists kept in the taxonomy folder.
-OTHER_CODE_LISTS = ("reserved_contracts",)
+OTHER_CODE_LISTS = ("reserved_contracts", "waste_groups")
 
 #: Structures d'insertion par l'activité économique (art. L2113-13 CCP).
 SIAE_KINDS = frozenset({"ei", "aci", "ai", "etti", "eiti", "geiq"})
@@ -290,6 +302,24 @@ def _ademe_index() -> dict[str, tuple[str, ...]]:
 def waste_types_for_ademe(sous_categorie: object) -> list[str]:
     """Return the waste types of an ADEME « Longue vie aux objets » sous-catégorie code."""
     return list(_ademe_index().get(str(sous_categorie or "").strip().lower(), ()))
+
+
+def waste_groups() -> list[tuple[str, str, list[str]]]:
+    """The families of waste types, in ``waste_groups.json`` order: ``(group code, French label, [waste
+    type codes in taxonomy order])``; waste types without a known group come last under « Autres »."""
+    members: dict[str, list[str]] = {}
+    for entry in _entries("waste_types"):
+        members.setdefault(str(entry.get("group") or ""), []).append(entry["code"])
+    out = [(e["code"], e["label"], members.pop(e["code"])) for e in _entries("waste_groups") if e["code"] in members]
+    rest = [code for codes in members.values() for code in codes]
+    if rest:
+        out.append(("autres", "Autres déchets", rest))
+    return out
+
+
+def description(name: str, code: str) -> str:
+    """The one-line French ``description`` of ``code`` in taxonomy ``name`` (``""`` when it has none)."""
+    return next((str(e.get("description") or "") for e in _entries(name) if e["code"] == code), "")
 
 
 # --------------------------------------------------------------------------------------------

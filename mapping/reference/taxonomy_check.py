@@ -86,8 +86,11 @@ def check(data_dir: Path | None = None) -> list[str]:
                 found.append(f"{where}: CPV prefix {prefix!r} has padding zeros")
         if not _list_field(entry, "cpv") and not _list_field(entry, "naf"):
             found.append(f"{where}: no CPV prefix nor NAF code")
+    groups = {e.get("code") for e in data.get("waste_groups", [])}
     for entry in data.get("waste_types", []):
         where = f"waste_types/{entry.get('code')}"
+        if entry.get("group") not in groups:
+            found.append(f"{where}: unknown group {entry.get('group')!r}")
         for code in _list_field(entry, "ewc"):
             if not (isinstance(code, str) and EWC_RE.match(code)) or code not in ewc_codes:
                 found.append(f"{where}: unknown EWC code {code!r}")
@@ -110,6 +113,10 @@ def check(data_dir: Path | None = None) -> list[str]:
                 for a in entry["reserved_contracts"]
                 if a not in articles
             )
+    for name in ("circular_actions", "audiences"):
+        for entry in data.get(name, []):
+            if not isinstance(entry.get("description"), str) or not entry["description"].strip():
+                found.append(f"{name}/{entry.get('code')}: missing description")
     for entry in data.get("labels", []):
         if entry.get("kind") not in LABEL_KINDS:
             found.append(f"labels/{entry.get('code')}: unknown kind {entry.get('kind')!r}")

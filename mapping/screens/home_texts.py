@@ -19,14 +19,14 @@ DOORS = (
         ":material/handshake:",
     ),
     (
-        "pages/waste.py",
+        "pages/dechets.py",
         "Déchets et économie circulaire",
         "Une nature de déchet et un lieu, comme sur AGIRE : qui collecte, trie, valorise, répare ou réemploie, "
         "et qui reçoit les professionnels.",
         ":material/recycling:",
     ),
     (
-        "pages/canteens.py",
+        "pages/cantines.py",
         "Cantines des lycées",
         "Mon lycée, des produits, des signes de qualité : les producteurs locaux au sens de ma-cantine, avec la part "
         "bio et « C du Centre ».",

@@ -3,7 +3,8 @@
 Public seam (tooling outside the package builds these URLs): ``/search?lieu=Orléans&rayon=20&texte=…
 &familles=nettoyage,espaces_verts&dechets=…&produits=…&types=…&labels=…&marches=L2113-13&sources=…``,
 ``tous_labels=1`` for « every chosen label », and ``fournisseur=<uid>`` opens a supplier card. Taxonomy
-codes are comma-separated. The map page uses the same names for what it offers (``sources``, ``types``).
+codes are comma-separated. The map page uses the same names for what it offers (``sources``, ``types``);
+``/dechets?dechets=biodechets&actions=collecte&public=professionnels&lieu=…&rayon=…`` (:data:`WASTE_PARAMS`).
 
 :func:`parse` never raises: an unknown parameter, an unknown code or a bad radius is dropped with a
 French message the page shows; :func:`to_params` writes the current state back (defaults left out).
@@ -29,11 +30,18 @@ FACET_PARAMS: Mapping[str, str] = {
     "labels": "labels",
     "marches": "reserved_contracts",
     "sources": "sources",
+    # « Déchets et économie circulaire » (/dechets): what the actor does, whom it receives
+    "actions": "circular_actions",
+    "public": "audiences",
 }
 PARAM_OF_FACET = {facet: param for param, facet in FACET_PARAMS.items()}
 SCALAR_PARAMS = ("lieu", "rayon", "texte", "tous_labels", "fournisseur")
+#: Criteria of the search page (its sidebar).
+SEARCH_FACET_PARAMS = ("familles", "dechets", "produits", "types", "labels", "marches", "sources")
 #: Every parameter of the search page.
-SEARCH_PARAMS = (*SCALAR_PARAMS[:3], *FACET_PARAMS, SCALAR_PARAMS[3], SCALAR_PARAMS[4])
+SEARCH_PARAMS = (*SCALAR_PARAMS[:3], *SEARCH_FACET_PARAMS, SCALAR_PARAMS[3], SCALAR_PARAMS[4])
+#: The parameters of the « Déchets et économie circulaire » page (``/dechets``).
+WASTE_PARAMS = ("dechets", "actions", "public", "lieu", "rayon", "fournisseur")
 #: The parameters of the map page (its criteria are sources and kinds).
 MAP_PARAMS = ("sources", "types", "fournisseur")
 MAX_TEXT = 200
@@ -143,6 +151,7 @@ __all__ = [
     "FACET_PARAMS",
     "MAP_PARAMS",
     "SEARCH_PARAMS",
+    "WASTE_PARAMS",
     "SearchState",
     "parse",
     "query_string",

@@ -22,6 +22,8 @@ TAXONOMY_ERRORS = {
     "waste_types": "Type de déchet inconnu",
     "product_types": "Type de produit inconnu",
     "labels": "Label inconnu",
+    "circular_actions": "Action inconnue",
+    "audiences": "Public inconnu",
     "reserved_contracts": "Marché réservé inconnu",
 }
 AREA_ERRORS = {

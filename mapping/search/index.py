@@ -182,6 +182,8 @@ class SupplierIndex:
         actor_kinds: Iterable[str] | str | None = None,
         labels: Iterable[str] | str | None = None,
         labels_all: bool = False,
+        circular_actions: Iterable[str] | str | None = None,
+        audiences: Iterable[str] | str | None = None,
         reserved_contracts: Iterable[str] | str | None = None,
         sources: Iterable[str] | str | None = None,
         departements: Iterable[str] | str | None = None,
@@ -204,6 +206,12 @@ class SupplierIndex:
         labels_all : bool
             Keep only actors holding *every* label of ``labels`` (« C du Centre » and « AB »); by default
             one of them is enough, as for the other criteria.
+        circular_actions : str or iterable of str, optional
+            What the actor does with waste or objects (``collecte``, ``tri``, ``traitement_valorisation``,
+            ``reemploi``, ``reparation``, ``vente_seconde_main``, ``location``), as its sources say it.
+        audiences : str or iterable of str, optional
+            Whom it receives (``professionnels``, ``particuliers``); actors whose sources do not say are
+            not matched.
         reserved_contracts : str or iterable of str, optional
             Articles ``L2113-12``, ``L2113-13``, ``L2113-15`` open to the actor (derived from its kinds).
         sources : str or iterable of str, optional
@@ -237,6 +245,8 @@ class SupplierIndex:
                 "product_types": product_types,
                 "actor_kinds": actor_kinds,
                 "labels": labels,
+                "circular_actions": circular_actions,
+                "audiences": audiences,
                 "reserved_contracts": reserved_contracts,
                 "sources": sources,
                 "departements": departements,

@@ -281,6 +281,8 @@ def test_survivorship_takes_each_field_from_its_trusted_source_and_unions_lists(
             website="https://trival.fr",
             actor_kinds=["association"],
             labels=[],
+            circular_actions=["reemploi", "reparation"],
+            audiences=["particuliers"],
             geometry=Point(1.0, 47.0),
             geo_precision="source",
         ),
@@ -292,6 +294,7 @@ def test_survivorship_takes_each_field_from_its_trusted_source_and_unions_lists(
             phone="02 38 00 00 99",
             actor_kinds=["esus"],
             labels=["esus"],
+            circular_actions=["reparation", "vente_seconde_main"],
             geometry=Point(1.0001, 47.0001),
             geo_precision="source",
         ),
@@ -302,6 +305,8 @@ def test_survivorship_takes_each_field_from_its_trusted_source_and_unions_lists(
     assert actor["website"] == "https://trival.fr"
     assert actor["geometry"].x == pytest.approx(1.0001)
     assert actor["actor_kinds"] == ["association", "esus"]
+    assert sorted(actor["circular_actions"]) == ["reemploi", "reparation", "vente_seconde_main"]
+    assert actor["audiences"] == ["particuliers"]  # one source says it, the other is silent
     assert actor["sources"] == ["carteco", "recherche_entreprises"]
 
 

@@ -33,6 +33,8 @@ CONTRACT_CODES = {
     "labels": "ab c_du_centre label_rouge hve aop_crottin_chavignol aop_sainte_maure aop_selles_sur_cher "
     "aop_valencay aop_pouligny_saint_pierre aop_vins igp_lentille_verte_berry igp_volailles_berry "
     "igp_volailles_orleanais qualirepar reparacteur rge esus qualiopi rfar entreprise_mission",
+    "circular_actions": "collecte tri traitement_valorisation reemploi reparation vente_seconde_main location",
+    "audiences": "professionnels particuliers",
 }
 
 

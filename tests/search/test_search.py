@@ -59,6 +59,10 @@ LIST_CASES = [
     ("product_types", ["legumes"]),
     ("actor_kinds", ["esat", "ea"]),
     ("labels", ["c_du_centre"]),
+    ("circular_actions", ["reparation"]),
+    ("circular_actions", ["collecte", "reemploi"]),
+    ("audiences", ["professionnels"]),
+    ("audiences", ["particuliers", "professionnels"]),
     ("sources", ["carteco"]),
 ]
 
@@ -99,6 +103,18 @@ def test_criteria_combine_with_and_values_with_or(index, table):
     )
     assert list(found.index) == list(by_name(table[expected]).index)
     assert index.search(actor_kinds="esat", waste_types="deee").empty  # no ESAT collects DEEE here
+
+
+def test_actions_and_audiences_combine_with_the_waste_types(index, table):
+    found = index.search(waste_types="deee", circular_actions=["reparation", "tri"], audiences="professionnels")
+    expected = (
+        contains_any(table["waste_types"], ["deee"])
+        & contains_any(table["circular_actions"], ["reparation", "tri"])
+        & contains_any(table["audiences"], ["professionnels"])
+    )
+    assert len(found) and list(found.index) == list(by_name(table[expected]).index)
+    unsaid = table["audiences"].map(len) == 0
+    assert not found.index.isin(table.index[unsaid]).any()  # « not said » never matches a public
 
 
 def test_labels_all_needs_every_label(index, table):
@@ -156,6 +172,8 @@ def test_labels_accepted_and_siae_alias(index):
         ({"waste_types": "plutonium"}, "Type de déchet inconnu : plutonium"),
         ({"actor_kinds": ["sarl"]}, "Type de structure inconnu : sarl"),
         ({"labels": ["bio"]}, "Label inconnu : bio"),
+        ({"circular_actions": ["broyer"]}, "Action inconnue : broyer"),
+        ({"audiences": ["touristes"]}, "Public inconnu : touristes"),
         ({"reserved_contracts": ["L9999"]}, "Marché réservé inconnu : L9999"),
         ({"sources": ["pagesjaunes"]}, "Source inconnue : pagesjaunes"),
         ({"departements": ["99"]}, "Département inconnu : 99"),
