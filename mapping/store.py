@@ -12,11 +12,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import geopandas as gpd
+import pyarrow.parquet as pq
 
 import connectors
 from connectors.snapshots import MANIFEST_NAME, read_manifest, snapshots_root
 from mapping.build.pipeline import build
 from mapping.build.table import build_path, read_suppliers, write_suppliers
+from mapping.reference.schema import COLUMNS
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +34,27 @@ def load_suppliers(path: Path | None = None, *, rebuild: bool = False) -> gpd.Ge
         Build again even if the file exists.
     """
     target = Path(path or build_path())
+    if not rebuild and target.exists() and (missing := missing_columns(target)):
+        log.warning(
+            "Table %s construite par une version antérieure (colonnes absentes : %s) : reconstruction",
+            target,
+            ", ".join(missing),
+        )
+        rebuild = True
     if rebuild or not target.exists():
         report = build(output=target)
         log.info("%s", report.summary())
     return read_suppliers(target)
+
+
+def missing_columns(path: Path) -> list[str]:
+    """Columns of the actor schema a built file lacks (a table written by an older version of Sourcier)."""
+    try:
+        names = set(pq.read_schema(path).names)
+    except (OSError, ValueError) as exc:
+        log.warning("Schéma illisible pour %s : %s", path, exc)
+        return []
+    return [c for c in COLUMNS if c not in names and c != "geometry"]
 
 
 def manifests(root: Path | None = None) -> dict[str, dict]:
@@ -68,4 +87,12 @@ def data_status(root: Path | None = None) -> dict:
     return {"demo": any(s["demo"] for s in sources.values()), "sources": sources, "built_at": built}
 
 
-__all__ = ["build_path", "data_status", "load_suppliers", "manifests", "read_suppliers", "write_suppliers"]
+__all__ = [
+    "build_path",
+    "data_status",
+    "load_suppliers",
+    "manifests",
+    "missing_columns",
+    "read_suppliers",
+    "write_suppliers",
+]

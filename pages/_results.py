@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -121,10 +122,10 @@ def share_link(path: str, params: dict[str, str]) -> None:
     st.code(_url.page_url(path, {k: v for k, v in params.items() if k != CARD_QUERY_KEY}), language=None)
 
 
-def place_input() -> tuple[query.PlaceLookup, Place | None, str]:
-    """« Lieu » (widget key ``lieu``): the lookup, the place it resolves to (after a choice among candidates
-    when the text is ambiguous) and the text to keep in the URL."""
-    typed = st.text_input(texts.PLACE_LABEL, placeholder=texts.PLACE_PLACEHOLDER, help=texts.PLACE_HELP, key="lieu")
+def place_input(key: str = "lieu") -> tuple[query.PlaceLookup, Place | None, str]:
+    """« Lieu » (widget ``key``; ``<key>_choix`` for the candidates): the lookup, the place it resolves to (after
+    a choice among candidates when the text is ambiguous) and the text to keep in the URL."""
+    typed = st.text_input(texts.PLACE_LABEL, placeholder=texts.PLACE_PLACEHOLDER, help=texts.PLACE_HELP, key=key)
     lookup = query.locate(typed)
     place = lookup.place
     if lookup.candidates:
@@ -134,7 +135,7 @@ def place_input() -> tuple[query.PlaceLookup, Place | None, str]:
             options=lookup.candidate_labels,
             index=None,
             placeholder=texts.PLACE_CHOICE_PLACEHOLDER,
-            key="lieu_choix",
+            key=f"{key}_choix",
         )
         place = lookup.pick(chosen)
     elif lookup.message:
@@ -147,28 +148,30 @@ def place_input() -> tuple[query.PlaceLookup, Place | None, str]:
     return lookup, place, kept
 
 
-def radius_input(place: Place | None) -> int:
-    """« Rayon (km) » (widget key ``rayon``), disabled when the place is an area or missing."""
+def radius_input(place: Place | None, key: str = "rayon") -> int:
+    """« Rayon (km) » (widget ``key``), disabled when the place is an area or missing."""
     value = st.slider(
         texts.RADIUS_LABEL,
         *query.RADIUS_RANGE_KM,
-        **({} if "rayon" in st.session_state else {"value": query.DEFAULT_RADIUS_KM}),
+        **({} if key in st.session_state else {"value": query.DEFAULT_RADIUS_KM}),
         disabled=not query.is_point(place),
         help=texts.RADIUS_HELP if query.is_point(place) or place is None else texts.RADIUS_AREA_HELP,
-        key="rayon",
+        key=key,
     )
     return int(value)
 
 
-def facet_input(name: str, options: dict[str, str], *, label: str, help: str | None = None, **kwargs) -> list[str]:
-    """A criterion multiselect (widget key ``critere_<name>``) over ``options`` (code -> French label)."""
+def facet_input(
+    name: str, options: dict[str, str], *, label: str, help: str | None = None, key: str | None = None, **kwargs
+) -> list[str]:
+    """A criterion multiselect (widget ``key``, default ``critere_<name>``) over ``options`` (code -> label)."""
     chosen = st.multiselect(
         label,
         options=list(options),
         format_func=options.__getitem__,
         placeholder=kwargs.pop("placeholder", texts.FILTERS_PLACEHOLDER),
         help=help,
-        key=f"critere_{name}",
+        key=key or f"critere_{name}",
         **kwargs,
     )
     return list(chosen)
@@ -183,10 +186,11 @@ def show_outcome(
     *,
     table_key: str,
     summary: Callable[[], None] | None = None,
-    extra_columns: Callable[[gpd.GeoDataFrame], dict] | None = None,
+    table_of: Callable[..., pd.DataFrame] = query.result_table,
 ) -> dict[str, str]:
     """What a search page shows under its criteria: the headline (first subheader, starting with the count),
-    ``summary`` (the page's own figures), the card, the link, the map, the table and the exports.
+    ``summary`` (the page's own figures), the card, the link, the map, the table (``table_of(found,
+    card_link=…)``, default :func:`mapping.screens.query.result_table`) and the exports.
 
     Writes ``state`` in the URL and returns its parameters.
     """
@@ -211,12 +215,8 @@ def show_outcome(
     st_folium(folium_map, returned_objects=[], height=560, use_container_width=True, key=f"carte_{table_key}")
     st.markdown(f"#### {texts.SEARCH_TABLE_HEADER}")
     st.caption(texts.CARD_OPEN_HELP)
-    table = query.result_table(outcome.found, card_link=card_link)
-    if extra_columns is not None:
-        for position, (name, values) in enumerate(extra_columns(outcome.found).items(), start=2):
-            table.insert(min(position, len(table.columns)), name, values)
     st.dataframe(
-        table,
+        table_of(outcome.found, card_link=card_link),
         hide_index=True,
         height=360,
         on_select="rerun",
