@@ -4,6 +4,7 @@ import streamlit as st
 
 from mapping.screens import (
     buyer_texts,
+    canteen_texts,
     coverage_texts,
     home_texts,
     import_texts,
@@ -24,6 +25,7 @@ st.navigation(
         st.Page("pages/home.py", title=home_texts.PAGE_TITLE, default=True),
         st.Page("pages/acheteurs.py", title=buyer_texts.NAV_TITLE, url_path="acheteurs"),
         st.Page("pages/dechets.py", title=waste_texts.PAGE_TITLE, url_path="dechets"),
+        st.Page("pages/cantines.py", title=canteen_texts.PAGE_TITLE, url_path="cantines"),
         st.Page("pages/carte.py", title=texts.MAP_PAGE_TITLE, url_path="carte"),
         st.Page("pages/search.py", title=texts.SEARCH_PAGE_TITLE),
         st.Page("pages/couverture.py", title=coverage_texts.PAGE_TITLE, url_path="couverture"),

@@ -187,15 +187,16 @@ def show_outcome(
     table_key: str,
     summary: Callable[[], None] | None = None,
     table_of: Callable[..., pd.DataFrame] = query.result_table,
+    extra: dict[str, str] | None = None,
 ) -> dict[str, str]:
     """What a search page shows under its criteria: the headline (first subheader, starting with the count),
     ``summary`` (the page's own figures), the card, the link, the map, the table (``table_of(found,
     card_link=…)``, default :func:`mapping.screens.query.result_table`) and the exports.
 
-    Writes ``state`` in the URL and returns its parameters.
+    Writes ``state`` (and the page's own ``extra`` parameters) in the URL and returns its parameters.
     """
     state.fournisseur = card_target(table_key, outcome.found, state.fournisseur)
-    params = _url.publish(state, allowed)
+    params = _url.publish(state, allowed, extra)
     card_link = card_prefix(path, params)
     if outcome.error:
         st.error(outcome.error)

@@ -13,15 +13,18 @@ import streamlit as st
 from mapping.screens import links
 
 
-def restore(page: str, allowed: Iterable[str], widget_keys: Mapping[str, str]) -> tuple[links.SearchState, list[str]]:
+def restore(
+    page: str, allowed: Iterable[str], widget_keys: Mapping[str, str], *, own: Iterable[str] = ()
+) -> tuple[links.SearchState, list[str]]:
     """The state the URL asks for; on the first run of ``page`` in this session its values are put in the
     widgets' ``session_state`` (``widget_keys``: state field or facet -> widget key).
 
-    Returns the state and the French messages of the parameters that were ignored.
+    Returns the state and the French messages of the parameters that were ignored. ``own``: parameters the
+    page reads itself (:func:`url_params` gives them).
     """
     marker = f"_url_restored_{page}"
     params = {key: st.query_params.get_all(key) for key in st.query_params}
-    state, messages = links.parse(params, allowed=allowed)
+    state, messages = links.parse(params, allowed=allowed, own=own)
     if st.session_state.get(marker) != page:
         st.session_state[marker] = page
         for name, key in widget_keys.items():
@@ -33,9 +36,15 @@ def restore(page: str, allowed: Iterable[str], widget_keys: Mapping[str, str]) -
     return state, st.session_state.get(f"_url_messages_{page}", [])
 
 
-def publish(state: links.SearchState, allowed: Iterable[str]) -> dict[str, str]:
-    """Write ``state`` into the URL when it changed; return its parameters."""
-    params = links.to_params(state, allowed=allowed)
+def url_params() -> dict[str, list[str]]:
+    """The URL's parameters as they are (each name with all its values)."""
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def publish(state: links.SearchState, allowed: Iterable[str], extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Write ``state`` (and the page's own ``extra`` parameters, first) into the URL when it changed; return
+    its parameters."""
+    params = {**(extra or {}), **links.to_params(state, allowed=allowed)}
     current = {key: st.query_params.get(key) for key in st.query_params}
     if current != params:
         st.query_params.from_dict(params)

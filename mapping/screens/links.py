@@ -73,17 +73,29 @@ def _values(raw: object) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _last(raw: object) -> str:
+def last_value(raw: object) -> str:
+    """The last value of a URL parameter (repeated parameters: the last one wins), stripped."""
     if isinstance(raw, (list, tuple)):
         raw = raw[-1] if raw else ""
     return str(raw if raw is not None else "").strip()
 
 
-def parse(params: Mapping[str, object], *, allowed: Iterable[str] = SEARCH_PARAMS) -> tuple[SearchState, list[str]]:
-    """The state a URL asks for, and the French messages of what was ignored (never raises)."""
+_last = last_value
+
+
+def parse(
+    params: Mapping[str, object], *, allowed: Iterable[str] = SEARCH_PARAMS, own: Iterable[str] = ()
+) -> tuple[SearchState, list[str]]:
+    """The state a URL asks for, and the French messages of what was ignored (never raises).
+
+    ``own``: parameters of ``allowed`` the page reads itself (``lycee``, ``local`` of ``/cantines``).
+    """
     allowed = tuple(allowed)
+    own = set(own)
     state, messages = SearchState(), []
     for name, raw in params.items():
+        if name in own and name in allowed:
+            continue
         if name not in allowed:
             messages.append(texts.LINK_UNKNOWN_PARAM.format(name=name))
             continue
@@ -153,6 +165,7 @@ __all__ = [
     "SEARCH_PARAMS",
     "WASTE_PARAMS",
     "SearchState",
+    "last_value",
     "parse",
     "query_string",
     "to_params",

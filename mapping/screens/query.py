@@ -207,31 +207,55 @@ def run_search(
         criteria.update(place.criteria(radius_km=float(radius_km)))
     if text and text.strip():
         criteria["text"] = text.strip()
-    phrase = where(place, radius_km)
+    center = (place.near[1], place.near[0]) if is_point(place) else None
+    hint = empty_hint or (texts.SEARCH_HINT_RADIUS if is_point(place) else texts.SEARCH_HINT_CRITERIA)
+    return search_outcome(
+        index,
+        criteria,
+        phrase=where(place, radius_km),
+        center=center,
+        radius_km=float(radius_km) if center else None,
+        limit=limit,
+        empty_hint=hint,
+    )
+
+
+def search_outcome(
+    index: SupplierIndex,
+    criteria: Mapping[str, object],
+    *,
+    phrase: str,
+    center: tuple[float, float] | None = None,
+    radius_km: float | None = None,
+    limit: int | None = None,
+    empty_hint: str = texts.SEARCH_HINT_CRITERIA,
+    count_text=texts.suppliers_count,
+    nothing: str = texts.SEARCH_NO_RESULT,
+) -> SearchOutcome:
+    """Run ``index.search(**criteria)`` and word the result: ``count_text(total)`` + ``phrase`` as headline,
+    ``nothing`` (with ``{where}``) + ``empty_hint`` when nothing matches; see :class:`SearchOutcome`."""
+    limit = MAX_RESULTS if limit is None else limit
+    criteria = dict(criteria)
     try:  # only the rows shown are built; the index counts the others (nearest, best or by name first)
         found = index.search(**criteria, limit=limit)
     except ValueError as exc:  # an unknown code or bad radius: French message from the index
         log.warning("search rejected %r: %s", criteria, exc)
         empty = index.search(limit=0)
         error = texts.SEARCH_ERROR.format(error=exc)
-        return SearchOutcome(empty, 0, texts.suppliers_count(0), result_table(empty), error=error, criteria=criteria)
+        return SearchOutcome(empty, 0, count_text(0), result_table(empty), error=error, criteria=criteria)
     total = int(found.attrs["total"])
     capped = None
     if total > limit:
         template = texts.SEARCH_CAPPED_NEAREST if "distance_km" in found.columns else texts.SEARCH_CAPPED_FIRST
         capped = template.format(shown=texts.format_count(limit), total=texts.format_count(total))
-    empty = None
-    if not total:
-        hint = empty_hint or (texts.SEARCH_HINT_RADIUS if is_point(place) else texts.SEARCH_HINT_CRITERIA)
-        empty = f"{texts.SEARCH_NO_RESULT.format(where=phrase)} {hint}"
-    center = (place.near[1], place.near[0]) if is_point(place) else None
+    empty = f"{nothing.format(where=phrase)} {empty_hint}".strip() if not total else None
     return SearchOutcome(
         found=found,
         total=total,
-        headline=f"{texts.suppliers_count(total)} {phrase}",
+        headline=f"{count_text(total)} {phrase}",
         table=result_table(found),
         center=center,
-        radius_km=float(radius_km) if center else None,
+        radius_km=radius_km if center else None,
         empty_message=empty,
         capped_message=capped,
         criteria=criteria,
