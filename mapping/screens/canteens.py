@@ -198,7 +198,7 @@ def run(
         index,
         criteria,
         phrase=phrase,
-        center=(place.near[1], place.near[0]) if place.near and "radius_km" in criteria else None,
+        center=(place.near[1], place.near[0]) if place.near else None,  # the lycée on the map in every mode
         radius_km=float(local.km) if "radius_km" in criteria else None,
         empty_hint=widen_hint(local, choices),
         count_text=producers_count,
