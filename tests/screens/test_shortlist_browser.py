@@ -43,9 +43,7 @@ def test_shortlist_and_meeting_pages_in_chromium(chromium, tmp_path, actors_fact
         # A first visit of the app's root: on a fresh server process, a first request straight to a page
         # whose url_path differs from its file name gets Streamlit's « Page not found » dialog (legacy
         # pages/ mode, see pages/_data.enter_through_app) before the right page runs.
-        page.goto(url)
-        page.get_by_role("heading", name="Carte des acteurs").wait_for()
-        page.goto(f"{url}/selections")
+        page.goto(f"{url}/selections")  # the first visit of a fresh server, straight to the page
         page.get_by_role("heading", name="Sélections").wait_for()
         page.locator(IDLE).wait_for()
         assert page.get_by_text("Page not found").count() == 0  # a bookmarked URL on a fresh server
