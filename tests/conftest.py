@@ -83,6 +83,7 @@ def make_actors(n: int = 40, *, seed: int = 0, **columns: list) -> gpd.GeoDataFr
                 "waste_types": list(wastes),
                 "product_types": list(products),
                 "labels": [],
+                "products": [],
                 "naf": None,
                 "legal_form": None,
                 "phone": "02 38 00 00 00",

@@ -29,8 +29,11 @@ GEO_PRECISIONS = ("housenumber", "street", "municipality", "source")
 
 #: Columns holding lists of taxonomy codes.
 CODE_LIST_COLUMNS = ("actor_kinds", "purchase_families", "waste_types", "product_types", "labels")
+#: Free-text list columns (not taxonomy codes): ``products`` holds a producer's product names as its
+#: source gives them (« Crottin de Chavignol AOP », « Lentilles vertes du Berry »), unioned on merge.
+TEXT_LIST_COLUMNS = ("products",)
 #: All list-valued columns.
-LIST_COLUMNS = (*CODE_LIST_COLUMNS, "sources", "source_keys")
+LIST_COLUMNS = (*CODE_LIST_COLUMNS, *TEXT_LIST_COLUMNS, "sources", "source_keys")
 
 #: Columns of the merged actor table, in order.
 COLUMNS = (
@@ -51,6 +54,7 @@ COLUMNS = (
     "waste_types",
     "product_types",
     "labels",
+    "products",
     "naf",
     "legal_form",
     "phone",
