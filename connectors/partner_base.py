@@ -128,13 +128,15 @@ class PartnerConnector(BaseConnector):
             email=row.get("email"),
             website=row.get("website"),
             description=row.get("description"),
+            products=list(row.get("products") or []),
             updated_at=row.get("updated_at"),
         )
 
 
 def aggregate(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One row per company (``source_id``) of a one-row-per-product file: company fields from its
-    first row (gaps filled by the next ones), code lists unioned, products listed in the description."""
+    first row (gaps filled by the next ones), code lists unioned, product names kept in ``products``
+    (file order, each once) and quoted in the description."""
     companies: dict[str, dict[str, Any]] = {}
     products: dict[str, list[str]] = {}
     for row in rows:

@@ -70,6 +70,8 @@ class PartnerSpec:
     multi_valued: tuple[str, ...] = ()
     #: True when a company spans several rows (one per product)
     rows_per_company: bool = False
+    #: names of a separate products sheet keyed by company (:mod:`connectors.partner_join`); empty: none
+    products_sheets: tuple[str, ...] = ()
 
     def column_of(self, header: str) -> str | None:
         """Canonical column of a header cell, None when unknown."""
@@ -137,6 +139,7 @@ def load_spec(source: str) -> PartnerSpec:
         defaults={k: list(v) for k, v in own.get("defaults", {}).items()},
         multi_valued=tuple(own.get("multi_valued", [])),
         rows_per_company=bool(own.get("rows_per_company", False)),
+        products_sheets=tuple(own.get("products_sheets", [])),
     )
 
 

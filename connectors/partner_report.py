@@ -43,6 +43,13 @@ class Rejection:
     line: int
     reason: str
     excerpt: str = ""
+    #: the sheet of the line when the file has several (a products sheet), else None
+    sheet: str | None = None
+
+    @property
+    def where(self) -> str:
+        """``ligne 12`` or ``feuille « Produits », ligne 12``."""
+        return f"feuille « {self.sheet} », ligne {self.line}" if self.sheet else f"ligne {self.line}"
 
 
 @dataclass(frozen=True)
@@ -78,6 +85,8 @@ class ValidationReport:
     not_enrichable: int = 0
     with_coordinates: int = 0
     fatal: str | None = None
+    #: the products sheet joined to the companies sheet (``sheet``), when the file has one
+    products_sheet: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -85,10 +94,12 @@ class ValidationReport:
         return self.fatal is None
 
     def summary(self) -> dict[str, Any]:
-        """Counts for the snapshot manifest."""
+        """Counts for the snapshot manifest (``products_sheet`` only for a two-sheet file)."""
+        joined = {"products_sheet": self.products_sheet} if self.products_sheet else {}
         return {
             "file_name": self.file_name,
             "sheet": self.sheet,
+            **joined,
             "encoding": self.encoding,
             "delimiter": {"\t": "tabulation"}.get(self.delimiter or "", self.delimiter),
             "header_line": self.header_line,
@@ -106,6 +117,8 @@ class ValidationReport:
         where = f"fichier « {self.file_name} »"
         if self.sheet:
             where += f", feuille « {self.sheet} »"
+        if self.products_sheet:
+            where += f" et feuille des produits « {self.products_sheet} »"
         lines = [f"Import {self.title} — {where}"]
         if self.fatal:
             lines.append(f"Fichier refusé : {self.fatal}")
@@ -146,7 +159,7 @@ class ValidationReport:
             ]
         if self.rejected:
             lines.append("Lignes refusées :")
-            lines += [f"  ligne {r.line} : {r.reason} — {r.excerpt}" for r in self.rejected[:MAX_LISTED]]
+            lines += [f"  {r.where} : {r.reason} — {r.excerpt}" for r in self.rejected[:MAX_LISTED]]
             if len(self.rejected) > MAX_LISTED:
                 lines.append(f"  … et {len(self.rejected) - MAX_LISTED} autres")
         if self.warnings:

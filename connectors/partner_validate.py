@@ -26,6 +26,7 @@ from connectors.partner_files import (
     load_spec,
     read_tables,
 )
+from connectors.partner_join import join_products, split_workbook
 from connectors.partner_report import COLUMN_LABELS, Duplicate, Rejection, ValidationReport
 from mapping.reference import geography, schema, taxonomy
 
@@ -257,9 +258,10 @@ def check_row(
 
 
 def validate_table(
-    table: Table, spec: PartnerSpec, report: ValidationReport, *, region: str | None = None
+    table: Table, spec: PartnerSpec, report: ValidationReport, *, region: str | None = None, keep_values: bool = False
 ) -> list[dict[str, Any]]:
-    """Accepted rows of ``table`` (each with its ``line``); fills ``report``.
+    """Accepted rows of ``table`` (each with its ``line``; ``keep_values``: its cells by column in ``_values``);
+    fills ``report``.
 
     Raises
     ------
@@ -308,6 +310,8 @@ def validate_table(
         key_seen.setdefault(row["source_id"], line)
         report.warnings.extend((line, w) for w in warnings)
         row["line"] = line
+        if keep_values:
+            row["_values"] = values
         accepted.append(row)
     report.imported = len(accepted)
     return accepted
@@ -319,12 +323,23 @@ def validate_file(
     """Read and validate a partner file; a file that cannot be read gives ``report.fatal``.
 
     The first sheet with a recognisable header is used (the others are named in the report's
-    ignored columns when they hold data).
+    ignored columns when they hold data), unless the source allows a separate products sheet and the
+    workbook has one (:mod:`connectors.partner_join`): then the products are joined to their companies.
     """
     spec = load_spec(source)
     report = ValidationReport(source=source, title=title, file_name=file_name)
     try:
         tables = read_tables(content, file_name)
+        book = split_workbook(tables, spec)
+        if book is not None:
+            companies = validate_table(book.companies, spec, report, region=region, keep_values=True)
+            region_deps, bbox = set(geography.departements(region)), geography.region_bbox(region)
+            find = cached_find_commune()
+
+            def check(values: dict[str, str]) -> tuple[dict[str, Any] | None, str, list[str]]:
+                return check_row(spec, values, region_deps=region_deps, bbox=bbox, find_commune=find)
+
+            return join_products(book, spec, companies, report, check), report
         last_error: PartnerFileError | None = None
         for table in tables:
             try:

@@ -45,6 +45,7 @@ H_RESERVED = "Marchés réservés"
 H_FAMILIES = "Familles d'achat"
 H_WASTE = "Déchets"
 H_PRODUCTS = "Produits"
+H_PRODUCT_NAMES = "Noms des produits"
 H_LABELS = "Labels"
 H_ADDRESS = "Adresse"
 H_POSTCODE = "Code postal"
@@ -66,6 +67,7 @@ HEADERS = (
     H_FAMILIES,
     H_WASTE,
     H_PRODUCTS,
+    H_PRODUCT_NAMES,
     H_LABELS,
     H_ADDRESS,
     H_POSTCODE,
@@ -203,6 +205,7 @@ def table(actors: pd.DataFrame, *, base_url: str = DEFAULT_BASE_URL) -> pd.DataF
         H_FAMILIES: _joined(_column(actors, "purchase_families"), _code_labels("purchase_families")),
         H_WASTE: _joined(_column(actors, "waste_types"), _code_labels("waste_types")),
         H_PRODUCTS: _joined(_column(actors, "product_types"), _code_labels("product_types")),
+        H_PRODUCT_NAMES: _joined(_column(actors, "products"), lambda names: names),
         H_LABELS: _joined(_column(actors, "labels"), _code_labels("labels")),
         H_ADDRESS: _text(_column(actors, "address")),
         H_POSTCODE: _text(_column(actors, "postcode")),

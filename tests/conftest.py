@@ -93,6 +93,7 @@ def make_actors(n: int = 40, *, seed: int = 0, **columns: list) -> gpd.GeoDataFr
                 "labels": [],
                 "circular_actions": list(actions),
                 "audiences": list(audiences),
+                "products": [],
                 "naf": None,
                 "legal_form": None,
                 "phone": "02 38 00 00 00",

@@ -12,13 +12,14 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from mapping import settings
 from mapping.reference.arrow import single_chunks
-from mapping.reference.schema import COLUMNS, LIST_COLUMNS, OPTIONAL_COLUMNS
+from mapping.reference.schema import COLUMNS, LIST_COLUMNS, OPTIONAL_COLUMNS, TEXT_LIST_COLUMNS
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,10 @@ def read_suppliers(path: Path | None = None) -> gpd.GeoDataFrame:
     list_data = pq.read_table(path, columns=lists)
     for col in lists:
         gdf[col] = _list_column(list_data.column(col), shared=col != "source_keys")
+    for col in TEXT_LIST_COLUMNS:  # a table built before the column existed: no product names
+        if col not in gdf.columns:
+            empty: list = []
+            gdf[col] = pd.Series([empty] * len(gdf), index=gdf.index, dtype=object)
     return gdf[[*COLUMNS, *(c for c in OPTIONAL_COLUMNS if c in gdf.columns)]]
 
 

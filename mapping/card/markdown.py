@@ -22,6 +22,7 @@ from mapping.card.texts import (
     L_OTHER_NAMES,
     L_PHONE,
     L_PRECISION,
+    L_PRODUCT_NAMES,
     L_PRODUCTS,
     L_RESERVED,
     L_SIREN,
@@ -83,6 +84,7 @@ def card_markdown(card: Card) -> str:
         (L_FAMILIES, card.purchase_families),
         (L_WASTE, card.waste_types),
         (L_PRODUCTS, card.product_types),
+        (L_PRODUCT_NAMES, card.products),
         (L_LABELS, card.labels),
     )
     for label, values in lists:

@@ -57,6 +57,8 @@ class Card:
     purchase_families: tuple[str, ...] = ()
     waste_types: tuple[str, ...] = ()
     product_types: tuple[str, ...] = ()
+    #: product names as the source gives them (« Crottin de Chavignol AOP »)
+    products: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
     address: str | None = None
     departement: str | None = None
@@ -270,6 +272,7 @@ def build_card(
         purchase_families=tuple(taxonomy.labels_for("purchase_families", as_list(row.get("purchase_families")))),
         waste_types=tuple(taxonomy.labels_for("waste_types", as_list(row.get("waste_types")))),
         product_types=tuple(taxonomy.labels_for("product_types", as_list(row.get("product_types")))),
+        products=tuple(str(p) for p in as_list(row.get("products")) if isinstance(p, str) and p.strip()),
         labels=tuple(taxonomy.labels_for("labels", as_list(row.get("labels")))),
         address=_address(row),
         departement=_departement(row.get("departement")),

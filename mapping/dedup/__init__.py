@@ -28,7 +28,7 @@ from mapping.dedup.explain import explanations
 from mapping.dedup.levels import levels
 from mapping.dedup.score import THRESHOLD, score, term_frequencies, tf_adjustment
 from mapping.dedup.survive import EXPLANATION_COLUMN, survive
-from mapping.reference.schema import CODE_LIST_COLUMNS, CRS_WGS84, RECORD_COLUMNS
+from mapping.reference.schema import CODE_LIST_COLUMNS, CRS_WGS84, RECORD_COLUMNS, TEXT_LIST_COLUMNS
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ def _complete(records: pd.DataFrame) -> gpd.GeoDataFrame:
     rec = pd.DataFrame(records).reset_index(drop=True)
     for column in RECORD_COLUMNS:
         if column not in rec.columns:
-            rec[column] = [[] for _ in range(len(rec))] if column in CODE_LIST_COLUMNS else None
+            rec[column] = [[] for _ in range(len(rec))] if column in (*CODE_LIST_COLUMNS, *TEXT_LIST_COLUMNS) else None
     if "geometry" not in records.columns:
         rec["geometry"] = None
     rec["updated_at"] = pd.to_datetime(rec["updated_at"], utc=True)

@@ -3,7 +3,7 @@
 Trust orders are declared in ``data/reference/survivorship.json`` (read by
 :func:`mapping.reference.survivorship.survivorship`). Scalar fields take the first non-empty value in the field's
 order (ties: smallest source key); the location (point + ``geo_precision``) travels as one field;
-taxonomy lists are unioned; ``sources`` and ``source_keys`` keep every input; ``updated_at`` is
+taxonomy lists and product names are unioned; ``sources`` and ``source_keys`` keep every input; ``updated_at`` is
 the latest; ``merge_explanation`` says in French why the records were merged.
 """
 
@@ -15,7 +15,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from mapping.reference.schema import CODE_LIST_COLUMNS, COLUMNS, CRS_WGS84, as_list
+from mapping.reference.schema import CODE_LIST_COLUMNS, COLUMNS, CRS_WGS84, TEXT_LIST_COLUMNS, as_list
 from mapping.reference.survivorship import SCALAR_COLUMNS, make_uid, survivorship
 
 EXPLANATION_COLUMN = "merge_explanation"
@@ -104,7 +104,7 @@ def survive(records: pd.DataFrame, labels: np.ndarray, explanations: pd.Series |
     frame["updated_at"] = rec["updated_at"].groupby(labels).max().reindex(range(k)).to_numpy()
 
     sizes = np.bincount(labels, minlength=k)
-    for column in CODE_LIST_COLUMNS:
+    for column in (*CODE_LIST_COLUMNS, *TEXT_LIST_COLUMNS):
         frame[column] = _union_lists(rec[column], labels, k)
     by_key = np.lexsort((key_rank, labels))
     groups = np.split(by_key, np.cumsum(sizes)[:-1]) if k else []

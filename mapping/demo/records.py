@@ -295,6 +295,8 @@ def source_records(world: pd.DataFrame, *, seed: int = 0) -> tuple[gpd.GeoDataFr
         lons.append(lon)
         lats.append(lat)
     records = pd.concat(frames, ignore_index=True)
+    if "products" not in records.columns:  # product names only come from the « C du Centre » files
+        records["products"] = [[] for _ in range(len(records))]
     lon = np.concatenate(lons)
     lat = np.concatenate(lats)
     geometry = gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs=CRS_WGS84)

@@ -4,8 +4,9 @@ and AGIRE send, with the messiness real ones have.
 * ``cress.xlsx``: merged title rows, a blank line before the header, members' numbers, blank lines;
 * ``urscop.csv``: ``;``-separated, Windows-1252, a title line, NAF codes without dot;
 * ``france_active.csv``: ``,``-separated, UTF-8 with BOM, quoted addresses holding commas;
-* ``cducentre.xlsx``: one row per product (company columns repeated), families and labels AB/AOP/IGP,
-  coordinates for half the companies (some typed as text with a decimal comma);
+* ``cducentre.xlsx``: a companies sheet « Entreprises » (coordinates for half of them, some typed as text
+  with a decimal comma) and a « Produits » sheet keyed by « Code adhérent » (product names, families,
+  labels AB/AOP/IGP), as Dev'Up exports them; two product lines name a company that does not exist;
 * ``agire.csv``: tab-separated UTF-8, several natures of waste per cell.
 
 Everywhere: names and cities retyped (:mod:`mapping.demo.variants`), trailing spaces, dates in
@@ -205,12 +206,33 @@ def _agire(rng: np.random.Generator, row: Any, when: datetime, i: int) -> dict[s
             "Date de référencement": _fr_date(rng, when)}  # fmt: skip
 
 
-def _cducentre_rows(rng: np.random.Generator, row: Any, when: datetime, i: int) -> list[dict[str, Any]]:
+#: Product names of a protected designation, for a product of that family carrying it.
+_SIGNED_PRODUCTS = {
+    ("fromages", "aop_crottin_chavignol"): "Crottin de Chavignol AOP",
+    ("fromages", "aop_sainte_maure"): "Sainte-Maure de Touraine AOP",
+    ("fromages", "aop_selles_sur_cher"): "Selles-sur-Cher AOP",
+    ("fromages", "aop_valencay"): "Valençay AOP",
+    ("fromages", "aop_pouligny_saint_pierre"): "Pouligny-Saint-Pierre AOP",
+    ("legumineuses", "igp_lentille_verte_berry"): "Lentilles vertes du Berry",
+    ("volailles", "igp_volailles_berry"): "Volaille fermière du Berry IGP",
+    ("volailles", "igp_volailles_orleanais"): "Volaille de l'Orléanais IGP",
+}
+#: Product lines of the demo « Produits » sheet naming a company code absent from the companies sheet.
+ORPHAN_PRODUCTS = 2
+
+
+def _cducentre_company(rng: np.random.Generator, row: Any, i: int) -> dict[str, Any]:
     company = {"Code adhérent": f"CDC-{i + 1:04d}", "Entreprise": "", "SIRET": "",
                "Type d'entreprise": "Producteur" if row.kind == "producteur" else "Transformateur",
-               "Adresse": "", "CP": "", "Commune": "", "Latitude": "", "Longitude": ""}  # fmt: skip
+               "Adresse": "", "CP": "", "Commune": "", "Latitude": "", "Longitude": "",
+               "Téléphone": "", "Site web": ""}  # fmt: skip
     if rng.random() < 0.5:
         company["Latitude"], company["Longitude"] = _coords(rng, row, 80.0)
+    return company
+
+
+def _cducentre_products(rng: np.random.Generator, row: Any, when: datetime, code: str) -> list[dict[str, Any]]:
+    """The rows of one company in the « Produits » sheet (4 to 20 products)."""
     labels = [c for c in row.labels if c != "c_du_centre"]
     families = list(row.product_types)
     out = []
@@ -219,14 +241,47 @@ def _cducentre_rows(rng: np.random.Generator, row: Any, when: datetime, i: int) 
         product = _PRODUCTS[family][int(rng.integers(0, len(_PRODUCTS[family])))]
         label = ""
         if labels and (k < len(labels) or rng.random() < 0.5):
-            code = labels[k % len(labels)]
-            choices = _LABEL_TEXT.get(code, (taxonomy.label("labels", code),))
+            code_label = labels[k % len(labels)]
+            choices = _LABEL_TEXT.get(code_label, (taxonomy.label("labels", code_label),))
             label = choices[int(rng.integers(0, len(choices)))]
+            product = _SIGNED_PRODUCTS.get((family, code_label), product)
         family_text = taxonomy.label("product_types", family)
-        out.append({**company, "Produit": f"{product} ", "Famille de produits": family_text,
-                    "Signe de qualité": label, "Date d'agrément": _fr_date(rng, when, 2000),
-                    "Téléphone": "", "Site web": ""})  # fmt: skip
+        out.append({"Code adhérent": code, "Produit": f"{product} ", "Famille de produits": family_text,
+                    "Signe de qualité": label, "Date d'agrément": _fr_date(rng, when, 2000)})  # fmt: skip
     return out
+
+
+def cducentre_sheets(
+    world: pd.DataFrame, rng: np.random.Generator, when: datetime
+) -> tuple[list[tuple[dict, str | None]], list[dict]]:
+    """The two sheets of the « C du Centre » workbook: ``(companies with their actor_id or None for rows that
+    must be refused, product rows)``; a few product lines name a company code that does not exist."""
+    listed = world[world["src_cducentre"].to_numpy(dtype=bool)]
+    layout = _layout("cducentre")
+    companies: list[tuple[dict, str | None]] = []
+    products: list[dict] = []
+    for i, row in enumerate(listed.itertuples(index=False)):
+        common = _common(rng, row, _SIRET_SHARE["cducentre"])
+        cells = _cducentre_company(rng, row, i)
+        products.extend(_cducentre_products(rng, row, when, cells["Code adhérent"]))
+        bad = rng.random() < BAD_SHARE
+        if bad:
+            spoiled = dict(common, lat="")
+            _spoil(rng, spoiled, coords=True)
+            common = spoiled
+        for canonical, header in layout.items():
+            cells[header] = common[canonical]
+        if bad and common.get("lat"):
+            cells["Latitude"], cells["Longitude"] = common["lat"], common["lon"]
+        companies.append((cells, None if bad else row.actor_id))
+        if rng.random() < DUPLICATE_SHARE:
+            companies.append((dict(cells), None))
+    for k in range(ORPHAN_PRODUCTS):
+        at = int(rng.integers(0, len(products) + 1))
+        orphan = {**products[at % len(products)], "Code adhérent": f"CDC-{9990 + k}"} if products else None
+        if orphan:
+            products.insert(at, orphan)
+    return companies, products
 
 
 _ROW_MAKERS: dict[str, Callable[..., Any]] = {
@@ -247,11 +302,11 @@ def marker_rows(
     out: list[tuple[dict, str | None]] = []
     for i, row in enumerate(listed.itertuples(index=False)):
         common = _common(rng, row, _SIRET_SHARE[source])
-        made = _cducentre_rows(rng, row, when, i) if source == "cducentre" else [_ROW_MAKERS[source](rng, row, when, i)]
+        made = [_ROW_MAKERS[source](rng, row, when, i)]
         bad = rng.random() < BAD_SHARE
         if bad:
             spoiled = dict(common, lat="")
-            _spoil(rng, spoiled, coords=source in ("agire", "cducentre"))
+            _spoil(rng, spoiled, coords=source == "agire")
             common = spoiled
         for cells in made:
             for canonical, header in layout.items():
@@ -281,12 +336,21 @@ def _csv_bytes(title: str | None, rows: list[dict], delimiter: str, encoding: st
     return buffer.getvalue().encode(encoding, errors="replace")
 
 
-def _xlsx_bytes(titles: list[str], sheet: str, rows: list[dict]) -> bytes:
+def _xlsx_bytes(
+    titles: list[str], sheet: str, rows: list[dict], more: tuple[tuple[str, list[dict]], ...] = ()
+) -> bytes:
+    """A workbook: ``sheet`` with title rows and ``rows``, then each sheet of ``more`` (header on line 1)."""
     from openpyxl import Workbook
 
     workbook = Workbook()
     ws = workbook.active
     ws.title = sheet
+    for name, extra in more:
+        extra_ws = workbook.create_sheet(name)
+        header = list(extra[0]) if extra else []
+        extra_ws.append(header)
+        for row in extra:
+            extra_ws.append([row[h] if row[h] != "" else None for h in header])
     header = list(rows[0])
     for k, title in enumerate(titles, start=1):
         ws.cell(row=k, column=1, value=title)
@@ -322,15 +386,15 @@ def _fixed_zip_dates(content: bytes) -> bytes:
     return out.getvalue()
 
 
-def file_bytes(source: str, rows: list[dict], when: datetime) -> tuple[str, bytes]:
-    """``(file name, bytes)`` of a source's partner file."""
+def file_bytes(source: str, rows: list[dict], when: datetime, products: list[dict] | None = None) -> tuple[str, bytes]:
+    """``(file name, bytes)`` of a source's partner file (« C du Centre »: companies and ``products`` sheets)."""
     day = when.strftime("%d/%m/%Y")
     if source == "cress":
         titles = ["CRESS Centre-Val de Loire — Observatoire régional de l'ESS", f"Extraction du {day}"]
         return "cress.xlsx", _xlsx_bytes(titles, "Adhérents", rows)
     if source == "cducentre":
-        titles = ["Marque C du Centre — produits agréés", f"Export Dev'Up du {day}"]
-        return "cducentre.xlsx", _xlsx_bytes(titles, "Produits agréés", rows)
+        titles = ["Marque C du Centre — entreprises agréées", f"Export Dev'Up du {day}"]
+        return "cducentre.xlsx", _xlsx_bytes(titles, "Entreprises", rows, (("Produits", products or []),))
     if source == "urscop":
         title = "Union régionale des Scop et Scic — adhérents Centre-Val de Loire"
         return "urscop.csv", _csv_bytes(title, rows, ";", "cp1252")
@@ -343,8 +407,12 @@ def render(world: pd.DataFrame, *, seed: int, fetched_at: datetime, source: str)
     """The partner file of ``source`` run through the real import; keys of the accepted records."""
     offset = ("cress", "urscop", "france_active", "cducentre", "agire").index(source)
     rng = np.random.default_rng([seed, 40 + offset])
-    rows = marker_rows(source, world, rng, fetched_at)
-    name, content = file_bytes(source, [cells for cells, _ in rows], fetched_at)
+    products = None
+    if source == "cducentre":
+        rows, products = cducentre_sheets(world, rng, fetched_at)
+    else:
+        rows = marker_rows(source, world, rng, fetched_at)
+    name, content = file_bytes(source, [cells for cells, _ in rows], fetched_at, products)
     index, index_at = _re_index(world, seed, fetched_at)
     result = imports.prepare_import(source, name, content, region=world.attrs.get("region"), index=index,
                                     index_fetched_at=index_at)  # fmt: skip
@@ -368,8 +436,8 @@ def render(world: pd.DataFrame, *, seed: int, fetched_at: datetime, source: str)
 def _lines(result: imports.ImportResult, rows: list[tuple[dict, str | None]]) -> dict[int, str | None]:
     """Spreadsheet line -> actor of each data row (the file's rows in order, skipping blank lines)."""
     first = result.report.header_line or 0
-    accepted = sorted(r["line"] for r in result.rows)
-    rejected = sorted(r.line for r in result.report.rejected)
+    accepted = sorted({r["line"] for r in result.rows})  # a company's products share its line
+    rejected = sorted(r.line for r in result.report.rejected if r.sheet is None)
     lines = sorted(accepted + rejected)
     if len(lines) != len(rows):
         msg = f"demo {result.source}: {len(lines)} lignes lues pour {len(rows)} écrites (en-tête ligne {first})"

@@ -39,8 +39,11 @@ CODE_LIST_COLUMNS = (
     "circular_actions",
     "audiences",
 )
+#: Free-text list columns (not taxonomy codes): ``products`` holds a producer's product names as its
+#: source gives them (« Crottin de Chavignol AOP », « Lentilles vertes du Berry »), unioned on merge.
+TEXT_LIST_COLUMNS = ("products",)
 #: All list-valued columns.
-LIST_COLUMNS = (*CODE_LIST_COLUMNS, "sources", "source_keys")
+LIST_COLUMNS = (*CODE_LIST_COLUMNS, *TEXT_LIST_COLUMNS, "sources", "source_keys")
 
 #: Columns of the merged actor table, in order.
 COLUMNS = (
@@ -63,6 +66,7 @@ COLUMNS = (
     "labels",
     "circular_actions",
     "audiences",
+    "products",
     "naf",
     "legal_form",
     "phone",

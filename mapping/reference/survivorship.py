@@ -12,7 +12,7 @@ import json
 from functools import lru_cache
 
 from mapping import settings
-from mapping.reference.schema import CODE_LIST_COLUMNS, COLUMNS
+from mapping.reference.schema import CODE_LIST_COLUMNS, COLUMNS, TEXT_LIST_COLUMNS
 
 SURVIVORSHIP_FILE = settings.get().reference_dir / "survivorship.json"
 
@@ -20,7 +20,17 @@ SURVIVORSHIP_FILE = settings.get().reference_dir / "survivorship.json"
 SCALAR_COLUMNS = tuple(
     c
     for c in COLUMNS
-    if c not in ("uid", "geometry", "geo_precision", "updated_at", "sources", "source_keys", *CODE_LIST_COLUMNS)
+    if c
+    not in (
+        "uid",
+        "geometry",
+        "geo_precision",
+        "updated_at",
+        "sources",
+        "source_keys",
+        *CODE_LIST_COLUMNS,
+        *TEXT_LIST_COLUMNS,
+    )
 )
 
 

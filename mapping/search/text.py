@@ -1,6 +1,6 @@
 """Text side of :class:`mapping.search.index.SupplierIndex`: normalisation, tokens, name/description postings.
 
-Names and descriptions are tokenised (accents, case and punctuation removed) into posting lists over
+Names, descriptions and product names are tokenised (accents, case and punctuation removed) into posting lists over
 one vocabulary; a query token matches exactly, as a prefix, or with 1–2 typos (rapidfuzz OSA
 distance); digits match SIRET/SIREN prefixes. Private: the public API is ``mapping.search.index``.
 """
@@ -19,9 +19,13 @@ from rapidfuzz.distance import OSA
 from mapping.reference.text import strip_accents
 from mapping.search.facets import arrow_strings, csr, factorize
 
-#: Quality of a query-token match: exact, prefix, one typo, two typos; description hits count less.
+#: Quality of a query-token match: exact, prefix, one typo, two typos; description hits count less,
+#: product names (« Crottin de Chavignol AOP ») between the name and the description.
 EXACT, PREFIX, TYPO1, TYPO2 = 1.0, 0.8, 0.7, 0.6
 DESCRIPTION_WEIGHT = 0.6
+PRODUCTS_WEIGHT = 0.8
+#: Text columns searched, with their weight (``products`` is a list column, joined per row).
+TEXT_FIELDS = (("name", 1.0), ("description", DESCRIPTION_WEIGHT), ("products", PRODUCTS_WEIGHT))
 STOPWORDS = frozenset(
     ["a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "pour", "sur", "un", "une"]
 )
@@ -47,7 +51,7 @@ def tokenize(text: object) -> list[str]:
 
 @dataclass
 class TextIndex:
-    """Name and description postings over one sorted vocabulary, and sorted SIRET/SIREN keys."""
+    """Name, description and product-name postings over one sorted vocabulary, and sorted SIRET/SIREN keys."""
 
     vocab: np.ndarray  # sorted unique tokens (object)
     lookup: dict[str, int]
@@ -57,8 +61,8 @@ class TextIndex:
     @classmethod
     def build(cls, gdf: pd.DataFrame, grid_pos: np.ndarray) -> TextIndex:
         per_field, words = [], []
-        for column in ("name", "description"):
-            codes, uniques = factorize(gdf[column])
+        for column, _weight in TEXT_FIELDS:
+            codes, uniques = factorize(_text_column(gdf, column))
             joined = normalize_text("\x1f".join(u.replace("\x1f", " ") for u in uniques))
             flat = np.array([*_DOC_WORD_RE.findall(joined), "\x1f"], dtype=object)
             sep = flat == "\x1f"
@@ -68,7 +72,7 @@ class TextIndex:
             words.append(flat[keep])
         token_ids, vocab = pd.factorize(np.concatenate(words), sort=True)
         fields, start = [], 0
-        for (codes, doc), weight in zip(per_field, (1.0, DESCRIPTION_WEIGHT), strict=True):
+        for (codes, doc), (_column, weight) in zip(per_field, TEXT_FIELDS, strict=True):
             tokens = token_ids[start : start + len(doc)]
             start += len(doc)
             fields.append((*_expand_docs(codes, doc, tokens, grid_pos, len(vocab)), weight))
@@ -109,6 +113,24 @@ class TextIndex:
                     best[postings[indptr[i] : indptr[i + 1]]], quality * weight
                 )
         return best
+
+
+def _text_column(gdf: pd.DataFrame, column: str) -> pd.Series:
+    """A searched column as strings: list cells (product names) joined, missing column or empty list None."""
+    if column not in gdf.columns:
+        return pd.Series([None] * len(gdf), index=gdf.index, dtype=object)
+    values = gdf[column]
+    if column != "products":
+        return values
+    joined = {}  # equal lists are often one shared object (mapping.build.table.read_suppliers)
+    out = []
+    for cell in values.tolist():
+        key = id(cell)
+        if key not in joined:
+            items = [str(v) for v in (cell if isinstance(cell, (list, tuple, np.ndarray)) else []) if v]
+            joined[key] = " ; ".join(items) or None
+        out.append(joined[key])
+    return pd.Series(out, index=values.index, dtype=object)
 
 
 def _expand_docs(

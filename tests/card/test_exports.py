@@ -54,7 +54,8 @@ def test_csv_is_for_french_excel_and_parses_back(found):
     assert len(frame) == len(found)
     assert frame["SIRET"].tolist() == found["siret"].tolist()
     assert frame["Distance (km)"].tolist() == pytest.approx(found["distance_km"].round(1).tolist())
-    assert "," in data.decode("utf-8-sig").splitlines()[1].split(";")[12]  # decimal comma
+    distance = list(exports.HEADERS).index("Distance (km)")
+    assert "," in data.decode("utf-8-sig").splitlines()[1].split(";")[distance]  # decimal comma
     expected = [("'" + n) if n.startswith("=") else n for n in found["name"]]
     assert frame["Nom"].tolist() == expected
 
