@@ -14,7 +14,7 @@ import streamlit as st
 
 from mapping import store
 from mapping.build.records import SourceRecords, read_source_records, records_path
-from mapping.screens import query
+from mapping.screens import query, texts
 from mapping.search.index import SupplierIndex
 
 log = logging.getLogger(__name__)
@@ -72,3 +72,16 @@ def source_records(path: str, mtime_ns: int | None) -> SourceRecords:
 @st.cache_data(ttl=300, show_spinner=False)
 def data_status() -> dict:
     return store.data_status()
+
+
+def loaded() -> tuple[gpd.GeoDataFrame, SupplierIndex, dict[str, dict[str, int]]]:
+    """The actor table, its index and criterion counts; on failure the page says why in French and stops."""
+    try:
+        key = table_key()
+        actors = suppliers(*key)
+        index, counts = search_index(*key)
+    except Exception as exc:  # shown to the user, then logged with its traceback
+        log.exception("Chargement des acteurs impossible")
+        st.error(texts.LOAD_ERROR.format(error=exc))
+        st.stop()
+    return actors, index, counts

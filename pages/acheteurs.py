@@ -15,14 +15,7 @@ _data.enter_through_app()
 PATH = "acheteurs"
 WIDGETS = {"lieu": "lieu", "rayon": "rayon", **{facet: f"critere_{facet}" for facet in buyers.FACETS}}
 
-try:
-    key = _data.table_key()
-    _data.suppliers(*key)
-    index, counts = _data.search_index(*key)
-except Exception as exc:  # shown to the user, then logged with its traceback
-    log.exception("Chargement des acteurs impossible")
-    st.error(texts.LOAD_ERROR.format(error=exc))
-    st.stop()
+_, index, counts = _data.loaded()
 status = _data.data_status()
 url_state, url_messages = _url.restore(PATH, buyers.BUYER_PARAMS, WIDGETS)
 

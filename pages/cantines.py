@@ -8,7 +8,7 @@ import logging
 import streamlit as st
 
 from mapping.screens import canteen_texts as t
-from mapping.screens import canteens, links, texts
+from mapping.screens import canteens, links, query, texts
 from pages import _data, _results, _url
 
 log = logging.getLogger(__name__)
@@ -16,14 +16,7 @@ _data.enter_through_app()
 PATH = "cantines"
 WIDGETS = {"lieu": "cantines_lieu", **{facet: f"cantines_{facet}" for facet in canteens.FACETS}}
 
-try:
-    key = _data.table_key()
-    _data.suppliers(*key)
-    index, counts = _data.search_index(*key)
-except Exception as exc:  # shown to the user, then logged with its traceback
-    log.exception("Chargement des acteurs impossible")
-    st.error(texts.LOAD_ERROR.format(error=exc))
-    st.stop()
+_, index, counts = _data.loaded()
 status = _data.data_status()
 url_state, url_messages = _url.restore(PATH, canteens.CANTEEN_PARAMS, WIDGETS, own=("lycee", "local"))
 if st.session_state.get("_cantines_extras") is None:  # first run of the page in this session: the URL's lycée
@@ -54,7 +47,11 @@ with lycee_col:
         key="cantines_lycee",
     )
 with place_col:
-    lookup, typed_place, kept_place = _results.place_input("cantines_lieu")
+    if uai:  # the lycée defines « local »; the place field comes back when the lycée is cleared
+        st.caption(t.PLACE_FROM_LYCEE)
+        lookup, typed_place, kept_place = query.locate(""), None, ""
+    else:
+        lookup, typed_place, kept_place = _results.place_input("cantines_lieu")
 place = canteens.lycee_place(uai) if uai else typed_place
 
 products, signs = canteens.option_labels(counts)

@@ -14,14 +14,7 @@ _data.enter_through_app()
 WIDGETS = {"lieu": "dechets_lieu", "rayon": "dechets_rayon"}
 WIDGETS.update({facet: f"dechets_{facet}" for facet in waste.FACETS})
 
-try:
-    key = _data.table_key()
-    gdf = _data.suppliers(*key)
-    index, _ = _data.search_index(*key)
-except Exception as exc:  # shown to the user, then logged with its traceback
-    log.exception("Chargement des acteurs impossible")
-    st.error(texts.LOAD_ERROR.format(error=exc))
-    st.stop()
+gdf, index, _ = _data.loaded()
 counts = waste.option_counts(gdf)
 status = _data.data_status()
 url_state, url_messages = _url.restore("dechets", links.WASTE_PARAMS, WIDGETS)
