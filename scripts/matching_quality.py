@@ -104,7 +104,10 @@ def own_list(actors: pd.DataFrame, size: int = 400, seed: int = 7) -> tuple[pd.D
 
 def febrl(number: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
     """``(actors, list, truth)`` from a Febrl set: originals are actors, duplicates the list."""
-    df = pd.read_csv(LINKAGE / f"dataset{number}.csv", dtype=str, skipinitialspace=True).fillna("")
+    path = LINKAGE / f"dataset{number}.csv"
+    if not path.exists():  # a machine without ../shared/: the committed copy (set 1 only)
+        path = ROOT / "tests" / "fixtures" / "linkage" / f"febrl{number}.csv"
+    df = pd.read_csv(path, dtype=str, skipinitialspace=True).fillna("")
     df.columns = [c.strip() for c in df.columns]
     frame = pd.DataFrame(
         {
